@@ -1,0 +1,1 @@
+"""Case-study chapters: display tables, audits and figures, one module per chapter."""
