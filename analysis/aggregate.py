@@ -19,7 +19,7 @@ def upgrading_aggregates(rows: pd.DataFrame) -> pd.DataFrame:
     Returns a frame indexed by ``["Total", "Average", "Available-case average", "n"]``
     with one column per upgrading type plus ``upgrading_sum``.
     """
-    scores = rows[list(UPGRADING_COLUMNS)].copy()
+    scores = rows[list(UPGRADING_COLUMNS)].astype(float)
     scores["upgrading_sum"] = upgrading_sum(rows)
     n_rows = len(rows)
     total = scores.sum(skipna=True)

@@ -33,7 +33,7 @@ def _quantize(x: float, decimals: int, mode) -> float:
     return float(Decimal(repr(float(x))).quantize(q, rounding=mode))
 
 
-def classify(printed, computed, *, input_tolerance: float = 0.0) -> tuple[str, str]:
+def classify(printed, computed, *, input_tolerance: float = 0.0, allow_rounding: bool = True) -> tuple[str, str]:
     """Judge one computed value against the printed cell.
 
     ``printed`` is the cell as printed (string or number); ``computed`` is the
@@ -41,6 +41,10 @@ def classify(printed, computed, *, input_tolerance: float = 0.0) -> tuple[str, s
     derived. ``input_tolerance`` is the largest error the computation can carry
     because its own inputs were printed rounded (0 for exact inputs such as
     Likert scores).
+
+    ``allow_rounding=False`` is for cells that must come out exact, such as sums
+    of half-step scores: there, a printed 6 against a computed 6.5 is a
+    mismatch, not a truncation.
 
     Returns ``(status, rule)``.
     """
@@ -53,6 +57,8 @@ def classify(printed, computed, *, input_tolerance: float = 0.0) -> tuple[str, s
     if abs(p.value - c) < 1e-9:
         return "match", "exact"
     d = p.decimals or 0
+    if not allow_rounding:
+        return "mismatch", f"printed {p.value:g} vs computed {c:.6g} (an exact sum; no rounding applies)"
     if _quantize(c, d, ROUND_HALF_UP) == p.value:
         return "rounding", f"computed {c:.6g} rounded half-up to {d} dp"
     if _quantize(c, d, ROUND_DOWN) == p.value:
@@ -65,9 +71,9 @@ def classify(printed, computed, *, input_tolerance: float = 0.0) -> tuple[str, s
 
 
 def audit_row(table: str, row: str, column: str, printed, computed, note: str = "", *,
-              input_tolerance: float = 0.0) -> dict:
+              input_tolerance: float = 0.0, allow_rounding: bool = True) -> dict:
     """One audit record in the :data:`AUDIT_COLUMNS` layout."""
-    status, rule = classify(printed, computed, input_tolerance=input_tolerance)
+    status, rule = classify(printed, computed, input_tolerance=input_tolerance, allow_rounding=allow_rounding)
     if computed is not None and not (isinstance(computed, float) and math.isnan(computed)):
         computed = round(float(computed), 6)
     else:

@@ -36,13 +36,15 @@ def audit_upgrading_table(cases: pd.DataFrame, reconciliation: pd.DataFrame,
                 if n_avail != n_rows:
                     note += (f"; {n_rows - n_avail} score(s) printed N/A are counted as 0, as the book does;"
                              f" the mean of the {n_avail} available scores would be {alt:.4g}")
-            rec = audit_row(table, p["row"], p["column"], p["printed"], computed, note)
+            # totals of half-step scores are exact; only averages may be rounded
+            rec = audit_row(table, p["row"], p["column"], p["printed"], computed, note,
+                            allow_rounding=p["row"] == "Average")
         else:
             cid = p["row"]
             case = rows[rows["case_id"] == cid].iloc[0]
             missing = [c.replace("upgrading_", "") for c in UPGRADING_COLUMNS if pd.isna(case[c])]
             note = f"case {cid}" + (f"; N/A {', '.join(missing)} counted as 0" if missing else "")
-            rec = audit_row(table, label_of[cid], p["column"], p["printed"], sums[cid], note)
+            rec = audit_row(table, label_of[cid], p["column"], p["printed"], sums[cid], note, allow_rounding=False)
         rec["line"] = int(p["line"])
         out.append(rec)
     return out

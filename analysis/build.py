@@ -210,9 +210,13 @@ def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, 
     return execute_run(run, stage, cache_dir, key)[0], time.perf_counter() - t0, False
 
 
-def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Path = BUILD / "html",
-          use_cache: bool = True) -> Path:
-    """Execute all runs and build the HTML book into ``out`` (replaced only on success)."""
+def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Path | None = None,
+          use_cache: bool = True, workdir: Path = BUILD) -> Path:
+    """Execute all runs and build the HTML book into ``out`` (replaced only on success).
+
+    ``workdir`` holds the cache and the temporary staging folders (default ``_build``).
+    """
+    out = workdir / "html" if out is None else out
     t_start = time.perf_counter()
     problems = []
     for run in runs:
@@ -224,10 +228,10 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
         from .newcases import load_new_cases  # validation before any notebook runs
         from .data import load_book_data
         load_new_cases(cases_dir, set(load_book_data().cases["case_id"]))
-    BUILD.mkdir(exist_ok=True)
-    cache_dir = BUILD / "cache"
+    workdir.mkdir(parents=True, exist_ok=True)
+    cache_dir = workdir / "cache"
     cache_dir.mkdir(exist_ok=True)
-    stage = BUILD / f"stage-{os.getpid()}"
+    stage = workdir / f"stage-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir()
     shared = shared_fingerprint([cases_dir] if cases_dir else [])
@@ -256,7 +260,7 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
                 why = "inputs unchanged, taken from cache" if cached else "executed (new or changed inputs)"
                 log(f"[{i}/{len(runs)}] {output}: {why} ({secs:.1f}s)")
         log("building HTML with jupyter-book (warnings are errors)")
-        html_new = BUILD / f"html.new-{os.getpid()}"
+        html_new = out.with_name(f"{out.name}.new-{os.getpid()}")
         shutil.rmtree(html_new, ignore_errors=True)
         jb = Path(sys.executable).parent / "jupyter-book"
         proc = subprocess.run([str(jb), "build", str(stage), "--path-output", str(stage / "_out"),
@@ -264,13 +268,14 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
         if proc.returncode != 0:
             tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
             raise BuildError(f"jupyter-book build failed (exit {proc.returncode}):\n{tail}")
-        (stage / "_out" / "_build" / "html").rename(html_new)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(stage / "_out" / "_build" / "html"), str(html_new))
         _swap_in(html_new, out)
         log(f"book ready: {out / 'index.html'} ({time.perf_counter() - t_start:.1f}s)")
         return out
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-        for leftover in BUILD.glob("html.new-*"):
+        for leftover in out.parent.glob(f"{out.name}.new-*"):
             shutil.rmtree(leftover, ignore_errors=True)
 
 
@@ -285,13 +290,14 @@ def _swap_in(new: Path, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
     ap = argparse.ArgumentParser(prog="python -m analysis.build", description=__doc__.split("\n\n")[0])
     ap.add_argument("--params", type=Path, help="YAML file {page: {parameter: value}} ('*' = every page)")
     ap.add_argument("--set", action="append", default=[], metavar="PAGE.NAME=VALUE", help="override one parameter")
     ap.add_argument("--cases", type=Path, help="directory of new case files to add to the book")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks executed in parallel")
     ap.add_argument("--no-cache", action="store_true", help="re-execute every notebook")
-    ap.add_argument("--out", type=Path, default=BUILD / "html", help="where the HTML book goes")
+    ap.add_argument("--out", type=Path, default=None, help="where the HTML book goes (default _build/html)")
     args = ap.parse_args(argv)
     try:
         runs = read_runs()

@@ -29,9 +29,9 @@ UPGRADING_COLUMNS = tuple(f"upgrading_{t}" for t in UPGRADING_TYPES)
 
 
 def _component_sum(cases: pd.DataFrame, columns) -> pd.Series:
-    # min_count: an index exists only when every component is rated
-    return cases[list(columns)].sum(axis=1, min_count=len(columns)).where(
-        cases[list(columns)].notna().all(axis=1))
+    # an index exists only when every component is rated
+    comps = cases[list(columns)].astype(float)
+    return comps.sum(axis=1).where(comps.notna().all(axis=1))
 
 
 def ee_index(cases: pd.DataFrame) -> pd.Series:
@@ -66,7 +66,7 @@ def upgrading_sum(cases: pd.DataFrame) -> pd.Series:
     printed as 3 = 1.5 + 1.5 + 0 with its functional score shown as N/A. A case
     with no score at all gets NaN, not 0.
     """
-    scores = cases[list(UPGRADING_COLUMNS)]
+    scores = cases[list(UPGRADING_COLUMNS)].astype(float)
     return scores.sum(axis=1, min_count=1).rename("upgrading_sum")
 
 

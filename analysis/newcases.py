@@ -433,7 +433,7 @@ def _parse_yaml(text: str, file: str, problems: list[Problem]) -> list | None:
         problems.append(Problem(file, "", field, value, allowed, message))
 
     try:
-        data = yaml.unsafe_load(text)  # data only: never constructs Python objects
+        data = yaml.safe_load(text)  # data only: never constructs Python objects
     except yaml.constructor.ConstructorError as exc:
         # safe_load refuses tags it cannot build as plain data (python/object,
         # python/object/apply ...) before anything runs; name where they are

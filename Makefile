@@ -1,0 +1,37 @@
+# Two commands: `make book` builds the HTML book, `make test` runs every test.
+# Both create the virtual environment from the pinned requirements.txt first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.requirements-installed
+
+# Optional: CASES=dir of new case files, PARAMS=YAML file of notebook parameters
+BUILD_ARGS := $(if $(CASES),--cases $(CASES)) $(if $(PARAMS),--params $(PARAMS)) $(if $(JOBS),--jobs $(JOBS))
+
+.PHONY: book test venv lock bench clean
+
+book: $(STAMP)
+	$(BIN)/python -m analysis.build $(BUILD_ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+# Re-pin requirements.txt from the top-level requirements.in
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --no-header --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_models.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,50 @@
+"""The audit: complete coverage, every mismatch explained, and able to catch a transcription slip."""
+import pandas as pd
+import pytest
+
+from analysis.book_audit import book_audit, stale_errata, unexplained_mismatches
+from analysis.data import load_book_data
+
+
+def test_audit_covers_every_printed_derived_cell(book_data):
+    audit = book_audit(book_data)
+    printed = book_data.printed
+    assert len(audit) == len(printed)
+    # Tables 9.1 (12 cells), 9.4 (15 sums + 4 totals + 5 averages), 9.5 (11+4+5), 9.6 (9+4+5)
+    assert audit.groupby("table").size().to_dict() == {"9.1": 12, "9.4": 24, "9.5": 20, "9.6": 18}
+    assert set(audit["status"]) <= {"match", "rounding", "mismatch", "not_derivable"}
+
+
+def test_no_unexplained_mismatch_and_no_stale_errata(book_data):
+    audit = book_audit(book_data)
+    assert unexplained_mismatches(audit).empty, unexplained_mismatches(audit).to_string()
+    assert stale_errata(audit, book_data.errata).empty
+
+
+def test_known_cells_by_hand(book_data):
+    audit = book_audit(book_data).set_index(["table", "row", "column"])
+    # 4 / 11 = 0.36, the book prints 0.60
+    cell = audit.loc[("9.5", "Average", "Intersectoral upgrading")]
+    assert cell["status"] == "mismatch" and cell["computed"] == pytest.approx(4 / 11, abs=1e-6)
+    assert audit.loc[("9.4", "Average", "Product upgrading"), "status"] == "rounding"     # 28/15 printed 1.86
+    assert audit.loc[("9.4", "Total", "Process upgrading"), "status"] == "match"          # 31.5
+    assert audit.loc[("9.1", "traditional", "External economies (EE)"), "status"] == "not_derivable"
+    assert audit.loc[("9.1", "specialized_suppliers", "Collective Efficiency Index"), "computed"] == pytest.approx(0.5 * 9.10 + 0.5 * 7.80)
+
+
+def test_a_transcription_slip_is_caught(data_copy):
+    # mistype one score: Medellín product 2 -> 2.5; its row sum and the column total then disagree with print
+    p = data_copy / "cases.csv"
+    df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    df.loc[df.case_id == "textile-medellin", "upgrading_product"] = "2.5"
+    df.to_csv(p, index=False)
+    audit = book_audit(load_book_data(data_copy))
+    bad = unexplained_mismatches(audit)
+    assert set(zip(bad["table"], bad["row"])) >= {("9.4", "Medellín (Colombia)"), ("9.4", "Total")}
+
+
+def test_a_stale_erratum_is_reported(data_copy):
+    with open(data_copy / "errata.csv", "a", encoding="utf-8") as fh:
+        fh.write('9.4,Total,Product upgrading,genuine,"no such problem"\n')
+    d = load_book_data(data_copy)
+    assert len(stale_errata(book_audit(d), d.errata)) == 1

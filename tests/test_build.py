@@ -1,0 +1,87 @@
+"""The build entry point: parameter checking, failure reporting, atomic replacement."""
+from pathlib import Path
+
+import pytest
+
+from analysis import build as b
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def declared_sector():
+    return b.declared_parameters(ROOT / "chapters" / "sector.md")
+
+
+def test_declared_parameters_read_from_notebook():
+    d = declared_sector()
+    assert d["sector"]["default"] == "traditional"
+    assert d["sector"]["allowed"] == ["traditional", "natural_resource", "complex_products", "specialized_suppliers"]
+
+
+@pytest.mark.parametrize("params,fragment", [
+    ({"sectr": "traditional"}, "unknown parameter 'sectr'"),
+    ({"sector": 3}, "must be str, got int"),
+    ({"sector": "textiles"}, "not allowed (one of: traditional"),
+])
+def test_bad_parameters_are_errors(params, fragment):
+    run = b.Run("chapters/sector.md", "chapters/sectors/x", params)
+    problems = b.check_parameters(run, declared_sector())
+    assert len(problems) == 1 and fragment in problems[0]
+
+
+def test_good_parameters_pass_and_bool_is_not_int():
+    run = b.Run("chapters/sector.md", "chapters/sectors/x", {"sector": "complex_products"})
+    assert b.check_parameters(run, declared_sector()) == []
+    audit_decl = b.declared_parameters(ROOT / "chapters" / "audit.md")
+    bad = b.Run("chapters/audit.md", "chapters/audit", {"strict": 1})
+    assert "must be bool" in b.check_parameters(bad, audit_decl)[0]
+
+
+def test_set_option_parsing_and_unknown_page():
+    assert b.parse_set(["chapters/audit.strict=false"]) == {"chapters/audit": {"strict": False}}
+    with pytest.raises(b.BuildError, match="expected OUTPUT.NAME=VALUE"):
+        b.parse_set(["strict"])
+    runs = b.read_runs()
+    with pytest.raises(b.BuildError, match="unknown page 'chapters/nope'"):
+        b.apply_overrides(runs, {"chapters/nope": {"x": 1}})
+
+
+def test_cli_rejects_bad_parameter_before_executing(capsys):
+    code = b.main(["--set", "chapters/sectors/traditional.sector=textiles", "--jobs", "1"])
+    assert code == 1
+    assert "not allowed" in capsys.readouterr().err
+
+
+FAILING_NB = """---
+jupytext:
+  text_representation: {extension: .md, format_name: myst}
+kernelspec: {display_name: Python 3, language: python, name: python3}
+---
+
+# A page that fails
+
+```{code-cell} ipython3
+:tags: [parameters]
+
+x = 1  # a number
+```
+
+```{code-cell} ipython3
+y = x / 0
+```
+"""
+
+
+def test_failing_cell_names_notebook_and_cell_and_keeps_previous_book(tmp_path):
+    src = tmp_path / "broken.md"
+    src.write_text(FAILING_NB)
+    work = tmp_path / "work"
+    out = work / "html"
+    out.mkdir(parents=True)
+    (out / "index.html").write_text("previous good book")
+    with pytest.raises(b.BuildError) as err:
+        b.build([b.Run(str(src), "chapters/broken")], jobs=1, workdir=work)
+    msg = str(err.value)
+    assert "broken.md" in msg and "cell 2" in msg and "ZeroDivisionError" in msg
+    assert (out / "index.html").read_text() == "previous good book"
+    assert not list(work.glob("stage-*")) and not list(work.glob("html.new-*"))
