@@ -260,24 +260,36 @@ def prepare(frame: pd.DataFrame, outcome: str, regressors, *, kind: str = "ols",
 
 # --------------------------------------------------------------------------- vectorised OLS
 
-def ols_hc3_batch(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+class Hc3Batch:
     """OLS coefficients and HC3 standard errors for many outcome columns at once.
 
-    ``X`` is n × k of full column rank, ``Y`` is n × m; returns two k × m arrays.
-    One QR decomposition serves every column: ``A = R⁻¹Qᵀ`` is the pseudo-inverse,
-    the leverages are the row norms of ``Q``, and the HC3 variance of coefficient
-    j is ``Σ_i A_ji² e_i² / (1-h_i)²``. Used for permutations and recoding draws,
-    where refitting statsmodels thousands of times would be needlessly slow; the
-    tests check it against statsmodels.
+    Built once per design ``X`` (n × k, full column rank): one QR decomposition
+    gives the pseudo-inverse ``A = R⁻¹Qᵀ`` and the leverages ``h`` (row norms of
+    ``Q``); then :meth:`fit` handles any n × m block of outcomes with matrix
+    products only. The HC3 variance of coefficient j is
+    ``Σ_i A_ji² e_i² / (1-h_i)²``. Used for permutations and recoding draws,
+    where refitting statsmodels thousands of times would be needlessly slow;
+    the tests check it against statsmodels.
     """
-    q, r = np.linalg.qr(X)
-    A = scipy.linalg.solve_triangular(r, q.T)
-    h = np.einsum("ij,ij->i", q, q)
-    B = A @ Y
-    E = Y - X @ B
-    E /= (1.0 - h)[:, None]
-    V = (A * A) @ (E * E)
-    return B, np.sqrt(V)
+
+    def __init__(self, X: np.ndarray):
+        q, r = np.linalg.qr(X)
+        self.X = X
+        self.A = scipy.linalg.solve_triangular(r, q.T)
+        self.A2 = self.A * self.A
+        self.inv1mh = 1.0 / (1.0 - np.einsum("ij,ij->i", q, q))
+
+    def fit(self, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Coefficients and HC3 standard errors, two k × m arrays, for outcomes ``Y`` (n × m)."""
+        B = self.A @ Y
+        E = Y - self.X @ B
+        E *= self.inv1mh[:, None]
+        return B, np.sqrt(self.A2 @ (E * E))
+
+
+def ols_hc3_batch(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shortcut for ``Hc3Batch(X).fit(Y)``: k × m coefficients and HC3 standard errors."""
+    return Hc3Batch(X).fit(Y)
 
 
 def _chunk(n: int) -> int:
@@ -291,34 +303,38 @@ def permutation_pvalues(X: np.ndarray, y: np.ndarray, *, n_perm: int = 999, seed
     Column 0 must be the constant; its p-value is NaN (a permutation test of the
     intercept is meaningless). ``p = (1 + #{|t*| >= |t|}) / (1 + n_perm)``.
     Permutations are drawn in chunks of at most :data:`MAX_CELLS` elements with a
-    seeded ``numpy.random.Generator`` (same seed, same p-values).
+    seeded ``numpy.random.Generator`` (same seed, same p-values); Freedman-Lane
+    uses the same permutations for every coefficient.
     """
     if method not in ("freedman_lane", "outcome"):
         raise ValueError("method must be 'freedman_lane' or 'outcome'")
     n, k = X.shape
     rng = np.random.default_rng([seed, 1])
-    b, se = ols_hc3_batch(X, y[:, None])
+    ols = Hc3Batch(X)
+    b, se = ols.fit(y[:, None])
     t_obs = np.abs(b[:, 0] / se[:, 0])
     thresh = t_obs * (1 - 1e-10)        # so that ties (e.g. the identity permutation) count
+    reduced = []
     if method == "freedman_lane":
-        reduced = []
         for j in range(1, k):
             Xr = np.delete(X, j, axis=1)
             fitted = Xr @ np.linalg.lstsq(Xr, y, rcond=None)[0]
-            reduced.append((j, fitted, y - fitted))
+            # the fitted part lies in the span of X: it adds A@fitted to the coefficients
+            # and nothing to the residuals, so only the permuted residuals go through the fit
+            reduced.append((j, ols.A[j] @ fitted, y - fitted))
     count = np.zeros(k)
     base = np.arange(n)
     done = 0
     while done < n_perm:
         c = min(_chunk(n), n_perm - done)
-        idx = rng.permuted(np.tile(base, (c, 1)), axis=1)
+        idx = rng.permuted(np.tile(base, (c, 1)), axis=1).T
         if method == "outcome":
-            bp, sp = ols_hc3_batch(X, y[idx].T)
+            bp, sp = ols.fit(y[idx])
             count += (np.abs(bp / sp) >= thresh[:, None]).sum(axis=1)
         else:
-            for j, fitted, resid in reduced:
-                bp, sp = ols_hc3_batch(X, fitted[:, None] + resid[idx].T)
-                count[j] += (np.abs(bp[j] / sp[j]) >= thresh[j]).sum()
+            for j, shift, resid in reduced:
+                bp, sp = ols.fit(resid[idx])
+                count[j] += (np.abs((bp[j] + shift) / sp[j]) >= thresh[j]).sum()
         done += c
     p = (1 + count) / (1 + n_perm)
     p[0] = np.nan

@@ -25,7 +25,8 @@ def _display_value(x) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
         return "–"
     if isinstance(x, float):
-        return f"{x:g}" if float(x).is_integer() else f"{x:.2f}"
+        # up to three decimals: enough to see why 28/15 = 1.867 was printed 1.86
+        return f"{x:g}" if float(x).is_integer() else f"{x:.3f}".rstrip("0")
     return str(x)
 
 

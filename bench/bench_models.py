@@ -1,0 +1,101 @@
+"""Benchmark of the regression machinery on synthetic case frames (not a test).
+
+For 1,000, 10,000 and 100,000 synthetic cases it times, in one process per size,
+building the model frame, OLS with HC3 errors for each of the five outcomes,
+1,000 Freedman-Lane permutations of the OLS t-ratios for one outcome, and an
+ordered logit for one outcome, and reports wall time per step and peak memory
+(tracemalloc peak of Python/numpy allocations, and the process's maximum
+resident set size). Target: under 10 s and 1 GB at 100,000 cases, growth
+roughly linear in the number of cases.
+
+Run from the repository root::
+
+    .venv/bin/python bench/bench_models.py [--sizes 1000 10000 100000] [--perm 1000]
+
+Each size runs in a fresh subprocess so that ``ru_maxrss`` (a lifetime maximum)
+belongs to that size alone.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_one(n: int, n_perm: int, seed: int) -> dict:
+    """Time every step for one frame size; returns seconds per step and memory in MB."""
+    sys.path.insert(0, str(ROOT))
+    from analysis.models import OUTCOMES, fit_ols, fit_ordered, permutation_pvalues, prepare
+    from analysis.variables import model_frame, synthetic_cases
+
+    cases = synthetic_cases(n, seed=seed, missing_rate=0.02)   # input data: not timed
+    times = {}
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    frame = model_frame(cases)
+    times["model_frame"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    fits = [fit_ols(frame, o, n_perm=0, n_boot=0) for o in OUTCOMES]
+    times["ols_hc3_x5"] = time.perf_counter() - t
+    assert all(f.estimable for f in fits), [f.reason for f in fits]
+
+    t = time.perf_counter()
+    prep = prepare(frame, "product", fits[0].regressors)
+    p = permutation_pvalues(prep.X.to_numpy(), prep.y, n_perm=n_perm, seed=seed)
+    times[f"perm_{n_perm}"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    ologit = fit_ordered(frame, "product", distr="logit")
+    times["ologit"] = time.perf_counter() - t
+    assert ologit.estimable, ologit.reason
+
+    times["total"] = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss   # kilobytes on Linux
+    return {"n": n, **{k: round(v, 3) for k, v in times.items()},
+            "tracemalloc_peak_mb": round(peak / 2**20, 1), "maxrss_mb": round(maxrss_kb / 1024, 1),
+            "ce_perm_p": float(p[1])}
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    ap.add_argument("--perm", type=int, default=1_000)
+    ap.add_argument("--seed", type=int, default=2006)
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)   # internal: run one size
+    args = ap.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_one(args.one, args.perm, args.seed)))
+        return
+    print(f"BLAS threads: OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, "
+          f"cores={os.cpu_count()}, load average={os.getloadavg()[0]:.2f}")
+    rows = []
+    for n in args.sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--perm", str(args.perm),
+                              "--seed", str(args.seed)], capture_output=True, text=True, check=True)
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    keys = [k for k in rows[0] if k not in ("n", "ce_perm_p")]
+    print(f"{'n':>8} " + " ".join(f"{k:>19}" for k in keys))
+    for r in rows:
+        print(f"{r['n']:>8} " + " ".join(f"{r[k]:>19}" for k in keys))
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        print(f"time growth {first['n']:,} -> {last['n']:,} cases: x{last['total'] / first['total']:.1f} "
+              f"for x{last['n'] / first['n']:.0f} cases")
+    big = rows[-1]
+    ok = big["total"] < 10 and big["maxrss_mb"] < 1024
+    print(f"target (<10 s, <1 GB at {big['n']:,}): {'met' if ok else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
