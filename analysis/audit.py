@@ -46,6 +46,9 @@ def classify(printed, computed, *, input_tolerance: float = 0.0, allow_rounding:
     of half-step scores: there, a printed 6 against a computed 6.5 is a
     mismatch, not a truncation.
 
+    A printed lower bound ("150+") is matched by any computed value at or
+    above the bound and contradicted by any value below it.
+
     Returns ``(status, rule)``.
     """
     p = parse_printed(printed)
@@ -54,6 +57,10 @@ def classify(printed, computed, *, input_tolerance: float = 0.0, allow_rounding:
     if p.value is None:
         return "not_derivable", "printed cell holds no number"
     c = float(computed)
+    if p.lower_bound:  # "150+" promises only "at least 150"
+        if c >= p.value - 1e-9:
+            return "match", f"printed lower bound {p.text.strip()} reached by computed {c:.6g}"
+        return "mismatch", f"computed {c:.6g} is below the printed lower bound {p.text.strip()}"
     if abs(p.value - c) < 1e-9:
         return "match", "exact"
     d = p.decimals or 0

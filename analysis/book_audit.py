@@ -1,5 +1,12 @@
-"""The audit of the foundation tables (Chapter 9): every printed derived cell
-recomputed from the case database and judged with :func:`analysis.audit.classify`.
+"""The book's audit: every printed derived cell recomputed and judged with
+:func:`analysis.audit.classify`, plus the consistency checks of the case-study chapters.
+
+* Foundation (Chapter 9): Tables 9.1 and 9.4-9.6 from the case database.
+* Case studies (Chapters 2-5 and 8): :func:`analysis.casestudies.audit_all.casestudy_audit`
+  on the tables in ``BookData.chapters`` (derived cells and consistency checks).
+
+Every row has a ``kind``: ``"derived cell"`` or ``"consistency"`` (the same
+figure printed twice, in two tables or a table and the text).
 """
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ import pandas as pd
 
 from .aggregate import upgrading_aggregates
 from .audit import AUDIT_COLUMNS, audit_row
+from .casestudies.audit_all import casestudy_audit
 from .indices import UPGRADING_COLUMNS, upgrading_sum
 from .printed import parse_printed
 from .sectors import SECTORS
@@ -79,12 +87,29 @@ def audit_table_9_1(printed: pd.DataFrame) -> list[dict]:
     return out
 
 
-def book_audit(data) -> pd.DataFrame:
-    """The full foundation audit as a DataFrame, with the errata explanation joined in."""
+AUDIT_FRAME_COLUMNS = [*AUDIT_COLUMNS, "line", "kind", "chapter"]
+
+
+def foundation_audit(data) -> pd.DataFrame:
+    """Audit rows of the foundation tables (9.1, 9.4-9.6), all of kind ``"derived cell"``."""
     rows = audit_table_9_1(data.printed)
     for table in ("9.4", "9.5", "9.6"):
         rows += audit_upgrading_table(data.cases, data.reconciliation, data.printed, table)
     audit = pd.DataFrame(rows, columns=[*AUDIT_COLUMNS, "line"])
+    audit["kind"] = "derived cell"
+    audit["chapter"] = 9
+    return audit
+
+
+def book_audit(data) -> pd.DataFrame:
+    """The full audit (foundation rows first, then the case-study chapters) with the
+    errata explanation joined in. Columns: the audit layout, ``line``, ``kind``,
+    ``chapter``, ``erratum_kind``, ``erratum``."""
+    parts = [foundation_audit(data)]
+    if data.chapters:
+        parts.append(casestudy_audit(data.chapters, data.table_1_2))
+    audit = pd.concat(parts, ignore_index=True)[AUDIT_FRAME_COLUMNS]
+    audit["line"] = audit["line"].astype("Int64")
     return attach_errata(audit, data.errata)
 
 

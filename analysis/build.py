@@ -2,24 +2,29 @@
 jupyter-book (Sphinx, execution off) over the executed notebooks.
 
     python -m analysis.build                     # the book as published
+    python -m analysis.build --cases my_cases/   # extended edition with new cases
     python -m analysis.build --params my.yml     # parameters from a file
-    python -m analysis.build --set chapters/sectors/traditional.sector=traditional
+    python -m analysis.build --set chapters/ch01_cases.show_all_reconciliation=true
 
 Flow: ``chapters/runs.yml`` lists the runs. Each run's parameters are checked
 against the notebook's ``parameters`` cell (unknown name, wrong type or a value
-outside the allowed list is an error before anything executes). Runs execute in
-parallel; a run whose inputs (notebook text, parameters, data files, the
+outside the allowed list is an error before anything executes); new case files
+are validated before anything executes too. Runs execute in parallel; a run
+whose inputs (notebook text, parameters, the data files it declares, the
 ``analysis`` package, the locked requirements) are unchanged since a previous
-build is taken from the cache. Executed notebooks and their downloads go into
-a fresh staging folder; Sphinx builds HTML into a fresh folder; only when all
-of that succeeded is ``_build/html`` replaced, so a failed build leaves the
-last good book untouched.
+build is taken from the cache, and the build says why each run re-ran or was
+skipped. Executed notebooks and their downloads go into a fresh staging
+folder; Sphinx builds HTML into a fresh folder; only when all of that
+succeeded is the HTML folder replaced, so a failed build leaves the last good
+book untouched.
 """
 from __future__ import annotations
 
 import argparse
 import ast
+import glob
 import hashlib
+import html
 import json
 import os
 import shutil
@@ -28,13 +33,20 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
-STATIC_FILES = ["_config.yml", "_toc.yml", "intro.md", "references.bib", "_static"]
+STATIC_FILES = ["_config.yml", "_toc.yml", "intro.md", "bibliography.md", "references.bib", "_static"]
+# Inputs every run depends on besides its own notebook, parameters and the
+# analysis modules it imports (found by reading the imports, see analysis_modules).
+COMMON_INPUTS = ["requirements.txt"]
+# Data a run reads unless runs.yml narrows it: all of data/ (a stale page is worse than a re-run).
+DEFAULT_INPUTS = ["data/**/*"]
+STAMP_PACKAGES = ["pandas", "numpy", "statsmodels", "seaborn", "matplotlib", "pandera", "papermill", "jupyter-book"]
 
 
 class BuildError(RuntimeError):
@@ -47,6 +59,7 @@ class Run:
     output: str
     parameters: dict = field(default_factory=dict)
     title: str | None = None
+    inputs: list[str] = field(default_factory=lambda: list(DEFAULT_INPUTS))
 
     @property
     def slug(self) -> str:
@@ -60,8 +73,10 @@ def log(msg: str) -> None:
 # ---------------------------------------------------------------- parameters
 
 def read_runs(path: Path = ROOT / "chapters" / "runs.yml") -> list[Run]:
+    """The runs of ``chapters/runs.yml``."""
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [Run(r["source"], r["output"], dict(r.get("parameters") or {}), r.get("title")) for r in spec["runs"]]
+    return [Run(r["source"], r["output"], dict(r.get("parameters") or {}), r.get("title"),
+                list(r.get("inputs") or DEFAULT_INPUTS)) for r in spec["runs"]]
 
 
 def declared_parameters(source: Path) -> dict[str, dict]:
@@ -98,8 +113,7 @@ def check_parameters(run: Run, declared: dict[str, dict]) -> list[str]:
             problems.append(f"{run.output}: unknown parameter {name!r} (declared: {', '.join(declared) or 'none'})")
             continue
         default, allowed = declared[name]["default"], declared[name]["allowed"]
-        ok_type = isinstance(value, type(default)) or (isinstance(default, float) and isinstance(value, int)
-                                                       and not isinstance(value, bool))
+        ok_type = isinstance(value, type(default)) or (isinstance(default, float) and isinstance(value, int))
         if isinstance(default, bool) != isinstance(value, bool):
             ok_type = False
         if not ok_type:
@@ -116,13 +130,14 @@ def parse_set(items: list[str]) -> dict[str, dict]:
     for item in items:
         target, sep, value = item.partition("=")
         if not sep or "." not in target:
-            raise BuildError(f"--set {item!r}: expected OUTPUT.NAME=VALUE, e.g. chapters/audit.show_all=true")
+            raise BuildError(f"--set {item!r}: expected OUTPUT.NAME=VALUE, e.g. chapters/audit.strict=false")
         output, _, name = target.rpartition(".")
         out.setdefault(output, {})[name] = yaml.safe_load(value)
     return out
 
 
 def apply_overrides(runs: list[Run], overrides: dict[str, dict]) -> None:
+    """Merge parameter overrides ({page or '*': {name: value}}) into the runs."""
     known = {r.output for r in runs}
     for output, params in overrides.items():
         if output != "*" and output not in known:
@@ -132,41 +147,172 @@ def apply_overrides(runs: list[Run], overrides: dict[str, dict]) -> None:
                 r.parameters.update(params)
 
 
+# ---------------------------------------------------------------- new cases
+
+def prepare_cases(cases_dir: Path) -> tuple[str, "object"]:
+    """Validate a directory of new case files and copy it inside the project.
+
+    Returns the project-relative path of the copy (what notebooks receive as
+    ``cases_dir``) and the validated cases. The copy keeps notebook parameters
+    pointing inside the project whatever directory the user named.
+    """
+    from .data import load_book_data
+    from .newcases import load_new_cases
+
+    cases_dir = Path(cases_dir)
+    if not cases_dir.is_dir():
+        raise BuildError(f"--cases {cases_dir}: not a directory")
+    cases = load_new_cases(cases_dir, set(load_book_data().cases["case_id"]))
+    files = sorted(p for p in cases_dir.iterdir() if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".csv"))
+    digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files)).hexdigest()[:12]
+    dest = BUILD / "cases" / digest
+    if not dest.exists():
+        tmp = dest.with_name(digest + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for p in files:
+            shutil.copy2(p, tmp / p.name)
+        tmp.rename(dest)
+    return dest.relative_to(ROOT).as_posix(), cases
+
+
+def extended_runs(runs: list[Run], cases_rel: str, cases) -> list[Run]:
+    """Pass ``cases_dir`` to every run that declares it; add the extended-edition page and
+    one profile page per new case."""
+    for r in runs:
+        if "cases_dir" in declared_parameters(ROOT / r.source):
+            r.parameters.setdefault("cases_dir", cases_rel)
+            r.inputs.append(f"{cases_rel}/*")
+    extra = [Run("chapters/extended.md", "chapters/extended", {"cases_dir": cases_rel}, None,
+                 [*DEFAULT_INPUTS, f"{cases_rel}/*"])]
+    for _, case in cases.iterrows():
+        extra.append(Run("chapters/case_profile.md", f"chapters/cases/{case['case_id']}",
+                         {"cases_dir": cases_rel, "case_id": case["case_id"]},
+                         f"New case: {case['name']}", [*DEFAULT_INPUTS, f"{cases_rel}/*"]))
+    return runs + extra
+
+
+def extended_toc(base: dict, runs: list[Run]) -> dict:
+    """The table of contents with an 'Extended edition' part for the extra pages."""
+    pages = [r.output for r in runs if r.output == "chapters/extended" or r.output.startswith("chapters/cases/")]
+    if not pages:
+        return base
+    toc = json.loads(json.dumps(base))
+    toc["parts"].append({"caption": "Extended edition (new cases)", "numbered": True,
+                         "chapters": [{"file": p} for p in pages]})
+    return toc
+
+
 # ---------------------------------------------------------------- caching
 
-def _hash_tree(paths: list[Path]) -> str:
-    h = hashlib.sha256()
-    for p in paths:
-        files = sorted(f for f in p.rglob("*") if f.is_file() and "__pycache__" not in f.parts) if p.is_dir() else [p]
-        for f in files:
-            h.update(str(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f).encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()
+def _module_file(name: str) -> Path | None:
+    parts = name.split(".")
+    if parts[0] != "analysis":
+        return None
+    base = ROOT.joinpath(*parts)
+    for cand in (base.with_suffix(".py"), base / "__init__.py"):
+        if cand.is_file():
+            return cand
+    return None
 
 
-def input_fingerprint(run: Run, shared: str) -> str:
-    """Cache key of one run: its notebook text and parameters plus the shared inputs."""
-    h = hashlib.sha256()
-    h.update((ROOT / run.source).read_bytes())
-    h.update(json.dumps([run.parameters, run.title], sort_keys=True).encode())
-    h.update(shared.encode())
-    return h.hexdigest()[:20]
+def _imports(code: str, package: str) -> set[str]:
+    """Dotted names of the analysis modules imported by ``code`` (absolute or relative)."""
+    import ast as _ast
+
+    names = set()
+    for node in _ast.walk(_ast.parse(code)):
+        if isinstance(node, _ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, _ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            names.add(mod)
+            names.update(f"{mod}.{a.name}" for a in node.names)  # "from analysis import tables"
+    return {n for n in names if n == "analysis" or n.startswith("analysis.")}
 
 
-def shared_fingerprint(extra_dirs: list[Path]) -> str:
-    return _hash_tree([ROOT / "data", ROOT / "analysis", ROOT / "requirements.txt", *extra_dirs])
+def analysis_modules(source: Path) -> set[Path]:
+    """Files of the analysis package a notebook imports, followed transitively."""
+    import jupytext
+
+    nb = jupytext.read(source)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code" and not c.source.lstrip().startswith(("%", "!")))
+    todo, seen = list(_imports(code, "analysis")), set()
+    while todo:
+        name = todo.pop()
+        path = _module_file(name)
+        if path is None or path in seen:
+            continue
+        seen.add(path)
+        pkg = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        todo += _imports(path.read_text(encoding="utf-8"), pkg)
+        parent = name.rpartition(".")[0]
+        if parent:
+            todo.append(parent)  # importing a submodule runs its package's __init__
+    return seen
+
+
+def input_files(run: Run) -> list[Path]:
+    """Every file a run depends on, sorted: its notebook, the analysis modules it
+    imports, the locked requirements and the data globs it declares."""
+    files = {ROOT / run.source, *analysis_modules(ROOT / run.source)}
+    for pattern in [*COMMON_INPUTS, *run.inputs]:
+        full = pattern if Path(pattern).is_absolute() else str(ROOT / pattern)
+        files.update(Path(p) for p in glob.glob(full, recursive=True)
+                     if Path(p).is_file() and "__pycache__" not in Path(p).parts)
+    return sorted(files)
+
+
+def input_hashes(run: Run) -> dict[str, str]:
+    """sha256 of each input file and of the parameters/title, keyed by a readable name."""
+    name = lambda p: p.relative_to(ROOT).as_posix() if p.is_relative_to(ROOT) else p.as_posix()
+    out = {name(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in input_files(run)}
+    out["(parameters)"] = hashlib.sha256(json.dumps([run.parameters, run.title], sort_keys=True).encode()).hexdigest()
+    return out
+
+
+def fingerprint(hashes: dict[str, str]) -> str:
+    """Cache key: one hash over the per-input hashes."""
+    return hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def why_rerun(previous: dict[str, str] | None, current: dict[str, str]) -> str:
+    """Human-readable reason a run executes, from its last recorded inputs."""
+    if previous is None:
+        return "first build of this page"
+    changed = [k for k in current if k in previous and previous[k] != current[k]]
+    added = [k for k in current if k not in previous]
+    removed = [k for k in previous if k not in current]
+    parts = []
+    for label, names in (("changed", changed), ("new input", added), ("input gone", removed)):
+        if names:
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            parts.append(f"{label}: {shown}")
+    return "; ".join(parts) or "cache entry missing"
 
 
 # ---------------------------------------------------------------- execution
 
 def set_title(nb, title: str) -> None:
-    """Give a notebook run its own page title (one source serves several pages)."""
+    """Give a notebook run its own page title (one source serves several pages).
+
+    The title may come from a user's case file, so it is HTML-escaped and
+    Markdown punctuation is neutralised: it is shown, never interpreted.
+    """
+    safe = html.escape(title, quote=False)
+    for ch in "\\`*_[]{}()#+!|":
+        safe = safe.replace(ch, "\\" + ch)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             lines = cell.source.splitlines()
             for i, line in enumerate(lines):
                 if line.startswith("# "):
-                    lines[i] = f"# {title}"
+                    lines[i] = f"# {safe}"
                     cell.source = "\n".join(lines)
                     return
     raise BuildError("notebook has no '# ' title to replace")
@@ -179,62 +325,108 @@ def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, 
     from papermill.exceptions import PapermillExecutionError
 
     t0 = time.perf_counter()
-    out_nb = stage / f"{run.output}.ipynb"
-    out_dir = out_nb.parent
-    out_dir.mkdir(parents=True, exist_ok=True)
-    downloads = out_dir / "downloads"
     entry = cache_dir / key
-    if (entry / "notebook.ipynb").exists():
-        shutil.copy2(entry / "notebook.ipynb", out_nb)
-        if (entry / "downloads").exists():
-            shutil.copytree(entry / "downloads", downloads, dirs_exist_ok=True)
-        return run.output, time.perf_counter() - t0, True
-    work = cache_dir / f"{key}.tmp-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    (work / "downloads").mkdir(parents=True)
-    src_nb = work / "source.ipynb"
-    nb = jupytext.read(ROOT / run.source)
-    if run.title:
-        set_title(nb, run.title)
-    jupytext.write(nb, src_nb)
+    cached = (entry / "notebook.ipynb").exists()
+    if not cached:
+        work = cache_dir / f"{key}.tmp-{os.getpid()}"
+        shutil.rmtree(work, ignore_errors=True)
+        (work / "downloads").mkdir(parents=True)
+        nb = jupytext.read(ROOT / run.source)
+        if run.title:
+            set_title(nb, run.title)
+        jupytext.write(nb, work / "source.ipynb")
+        try:
+            pm.execute_notebook(str(work / "source.ipynb"), str(work / "notebook.ipynb"), parameters=run.parameters,
+                                kernel_name="python3", cwd=str(work), progress_bar=False,
+                                request_save_on_cell_execute=False)
+        except PapermillExecutionError as exc:
+            shutil.rmtree(work, ignore_errors=True)
+            raise BuildError(f"{run.source} (page {run.output}) failed in cell {exc.exec_count or exc.cell_index}: "
+                             f"{exc.ename}: {exc.evalue}") from None
+        (work / "source.ipynb").unlink()
+        shutil.rmtree(entry, ignore_errors=True)
+        work.rename(entry)
+    out_nb = stage / f"{run.output}.ipynb"
+    out_nb.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(entry / "notebook.ipynb", out_nb)
+    shutil.copytree(entry / "downloads", out_nb.parent / "downloads", dirs_exist_ok=True)
+    return run.output, time.perf_counter() - t0, cached
+
+
+def code_revision() -> str:
+    """Git revision of the project, marked when the working tree differs from it."""
     try:
-        pm.execute_notebook(str(src_nb), str(work / "notebook.ipynb"), parameters=run.parameters,
-                            kernel_name="python3", cwd=str(work), progress_bar=False,
-                            request_save_on_cell_execute=False)
-    except PapermillExecutionError as exc:
-        raise BuildError(f"{run.source} (page {run.output}) failed in cell {exc.exec_count or exc.cell_index}: "
-                         f"{exc.ename}: {exc.evalue}") from None
-    (work / "source.ipynb").unlink()
-    shutil.rmtree(entry, ignore_errors=True)
-    work.rename(entry)
-    return execute_run(run, stage, cache_dir, key)[0], time.perf_counter() - t0, False
+        rev = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "analysis", "data", "chapters"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return rev + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+
+
+def stamp_text(run: Run, hashes: dict[str, str], revision: str) -> str:
+    """The reproducibility stamp shown at the foot of a page."""
+    data_keys = sorted(k for k in hashes if k.startswith(("data/", "_build/cases/")))
+    data_hash = hashlib.sha256("".join(hashes[k] for k in data_keys).encode()).hexdigest()[:16]
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in STAMP_PACKAGES)
+    params = ", ".join(f"`{k} = {v!r}`" for k, v in sorted(run.parameters.items())) or "defaults"
+    return ("```{admonition} Reproducibility stamp\n:class: note stamp\n\n"
+            f"- Data read: {len(data_keys)} files, sha256 `{data_hash}`\n"
+            f"- Code revision: `{revision}`\n"
+            f"- Notebook: `{run.source}`, parameters: {params}\n"
+            f"- Packages: {versions}\n```\n")
+
+
+def add_stamp(nb_path: Path, text: str) -> None:
+    import nbformat
+
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(text))
+    nbformat.write(nb, nb_path)
+
+
+def collect_manifests(cache_dir: Path, keys: dict[str, str], runs: list[Run]) -> list[dict]:
+    """Tables and figures each page registered (its cache entry's downloads/<slug>/manifest.json).
+
+    Read from the cache entry rather than the stage because several pages share
+    one downloads folder in the stage.
+    """
+    pages = []
+    for run in runs:
+        folder = cache_dir / keys[run.output] / "downloads"
+        items = []
+        for m in sorted(folder.glob("*/manifest.json")):
+            items += json.loads(m.read_text())["items"]
+        pages.append({"page": run.output, "title": run.title or run.output, "items": items})
+    return pages
 
 
 def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Path | None = None,
-          use_cache: bool = True, workdir: Path = BUILD) -> Path:
+          use_cache: bool = True, workdir: Path = BUILD, toc: dict | None = None) -> Path:
     """Execute all runs and build the HTML book into ``out`` (replaced only on success).
 
-    ``workdir`` holds the cache and the temporary staging folders (default ``_build``).
+    ``workdir`` holds the cache and the temporary staging folders (default ``_build``);
+    ``toc`` replaces ``_toc.yml`` (tests build small books with it).
     """
     out = workdir / "html" if out is None else out
     t_start = time.perf_counter()
+    if cases_dir is not None:
+        log(f"validating new cases in {cases_dir}")
+        cases_rel, cases = prepare_cases(cases_dir)
+        runs = extended_runs([Run(r.source, r.output, dict(r.parameters), r.title, list(r.inputs)) for r in runs],
+                             cases_rel, cases)
     problems = []
     for run in runs:
-        declared = declared_parameters(ROOT / run.source)
-        problems += check_parameters(run, declared)
+        problems += check_parameters(run, declared_parameters(ROOT / run.source))
     if problems:
         raise BuildError("invalid parameters:\n  " + "\n  ".join(problems))
-    if cases_dir is not None:
-        from .newcases import load_new_cases  # validation before any notebook runs
-        from .data import load_book_data
-        load_new_cases(cases_dir, set(load_book_data().cases["case_id"]))
     workdir.mkdir(parents=True, exist_ok=True)
     cache_dir = workdir / "cache"
-    cache_dir.mkdir(exist_ok=True)
+    (cache_dir / "last").mkdir(parents=True, exist_ok=True)
     stage = workdir / f"stage-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir()
-    shared = shared_fingerprint([cases_dir] if cases_dir else [])
     os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     try:
         for item in STATIC_FILES:
@@ -243,22 +435,42 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
                 shutil.copytree(src, stage / item)
             elif src.exists():
                 shutil.copy2(src, stage / item)
-        keys = {r.output: input_fingerprint(r, shared) for r in runs}
-        if not use_cache:
-            for k in keys.values():
-                shutil.rmtree(cache_dir / k, ignore_errors=True)
+        base_toc = toc or yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+        (stage / "_toc.yml").write_text(yaml.safe_dump(extended_toc(base_toc, runs), sort_keys=False))
+        hashes = {r.output: input_hashes(r) for r in runs}
+        keys = {r.output: fingerprint(hashes[r.output]) for r in runs}
+        reasons = {}
+        for r in runs:
+            last = cache_dir / "last" / f"{r.slug}.json"
+            previous = json.loads(last.read_text()) if last.exists() else None
+            if not use_cache:
+                shutil.rmtree(cache_dir / keys[r.output], ignore_errors=True)
+                reasons[r.output] = "re-executed: cache disabled (--no-cache)"
+            else:
+                reasons[r.output] = "re-executed: " + why_rerun(previous, hashes[r.output])
         log(f"executing {len(runs)} notebooks with {jobs} worker(s)")
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {pool.submit(execute_run, r, stage, cache_dir, keys[r.output]): r for r in runs}
             for i, fut in enumerate(as_completed(futures), 1):
+                run = futures[fut]
                 try:
                     output, secs, cached = fut.result()
                 except BuildError:
                     for f in futures:
                         f.cancel()
                     raise
-                why = "inputs unchanged, taken from cache" if cached else "executed (new or changed inputs)"
+                (cache_dir / "last" / f"{run.slug}.json").write_text(json.dumps(hashes[run.output], sort_keys=True))
+                why = "skipped: inputs unchanged, taken from cache" if cached else reasons[output]
                 log(f"[{i}/{len(runs)}] {output}: {why} ({secs:.1f}s)")
+        revision = code_revision()
+        for r in runs:
+            add_stamp(stage / f"{r.output}.ipynb", stamp_text(r, hashes[r.output], revision))
+        try:
+            from .citation import write_citation_page
+        except ImportError:  # the citation page is optional until analysis/citation.py exists
+            write_citation_page = None
+        if write_citation_page is not None:
+            write_citation_page(stage, collect_manifests(cache_dir, keys, runs))
         log("building HTML with jupyter-book (warnings are errors)")
         html_new = out.with_name(f"{out.name}.new-{os.getpid()}")
         shutil.rmtree(html_new, ignore_errors=True)

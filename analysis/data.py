@@ -5,12 +5,13 @@ the bad value and the rule it broke, and list every problem at once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
+from .casestudies.load import load_chapter_tables
 from .schema import SCHEMAS
 from .sectors import CE_DEGREES
 
@@ -70,6 +71,8 @@ class BookData:
     table_1_2_notes: pd.DataFrame
     table_9_3: pd.DataFrame
     table_9_3_notes: pd.DataFrame
+    #: case-study tables of Chapters 2-5 and 8 (``data/chapters``), keyed "2.1", "4.2", ...
+    chapters: dict = field(default_factory=dict)
 
 
 def tidy_cases(cases: pd.DataFrame) -> pd.DataFrame:
@@ -80,7 +83,8 @@ def tidy_cases(cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_book_data(data_dir: str | Path = DATA_DIR) -> BookData:
-    """Load and cross-check all foundation data files from ``data_dir``."""
+    """Load and cross-check all foundation data files from ``data_dir``, and the
+    case-study tables of ``data_dir/chapters`` (:mod:`analysis.casestudies.load`)."""
     d = Path(data_dir)
     frames = {name: read_validated(d / name, schema) for name, schema in SCHEMAS.items()}
     data = BookData(
@@ -94,6 +98,7 @@ def load_book_data(data_dir: str | Path = DATA_DIR) -> BookData:
         table_1_2_notes=frames["book/table_1_2_notes.csv"],
         table_9_3=frames["book/table_9_3.csv"],
         table_9_3_notes=frames["book/table_9_3_notes.csv"],
+        chapters=load_chapter_tables(d / "chapters"),
     )
     check_references(data)
     return data

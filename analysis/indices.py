@@ -70,12 +70,25 @@ def upgrading_sum(cases: pd.DataFrame) -> pd.Series:
     return scores.sum(axis=1, min_count=1).rename("upgrading_sum")
 
 
+def ce_index_bounds(cases: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Smallest and largest CE index the rated components allow (missing ones at 0 and at 3).
+
+    Equal to the index when every component is rated; NaN when none is.
+    """
+    comps = cases[[*EE_COMPONENTS, *JA_COMPONENTS]].astype(float)
+    rated = comps.notna().any(axis=1)
+    low = 0.5 * comps.fillna(0).sum(axis=1)
+    high = 0.5 * comps.fillna(COMPONENT_MAX).sum(axis=1)
+    return low.where(rated), high.where(rated)
+
+
 def with_indices(cases: pd.DataFrame, cuts: tuple[float, float] = DEFAULT_CE_CUTS) -> pd.DataFrame:
     """Cases plus computed EE, JA and CE indices, the upgrading sum, and the CE degree.
 
-    A CE degree printed by the book (or given by a coder) is kept; where it is
-    missing and the components allow an index, the degree is derived from it.
-    ``ce_degree_source`` records which.
+    A CE degree printed by the book (or given by a coder) is kept. Where it is
+    missing, it is derived from the CE index; when some components are missing
+    but every value they could take leads to the same degree, that degree is
+    still derived (from the index bounds). ``ce_degree_source`` records which.
     """
     out = cases.copy()
     out["ee_index"] = ee_index(cases)
@@ -89,4 +102,10 @@ def with_indices(cases: pd.DataFrame, cuts: tuple[float, float] = DEFAULT_CE_CUT
     use_derived = ~given & derived.notna()
     out.loc[use_derived, "ce_degree"] = derived[use_derived]
     out.loc[use_derived, "ce_degree_source"] = "derived from CE index"
+    low, high = ce_index_bounds(cases)
+    out["ce_index_min"], out["ce_index_max"] = low, high
+    d_low, d_high = ce_degree_from_index(low, cuts), ce_degree_from_index(high, cuts)
+    by_bounds = ~given & ~use_derived & d_low.notna() & (d_low.astype("string") == d_high.astype("string"))
+    out.loc[by_bounds, "ce_degree"] = d_low[by_bounds]
+    out.loc[by_bounds, "ce_degree_source"] = "derived from CE index bounds (some components missing)"
     return out

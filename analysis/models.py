@@ -178,6 +178,7 @@ class _Prepared:
     y: np.ndarray | None = None
     X: pd.DataFrame | None = None        # OLS: with "const" first; ordered: without
     case_ids: np.ndarray | None = None
+    index: pd.Index | None = None        # frame index labels of the estimation sample
     dropped_cases: pd.DataFrame = field(default_factory=pd.DataFrame)
     dropped_regressors: dict[str, str] = field(default_factory=dict)
     reason: str = ""
@@ -254,37 +255,59 @@ def prepare(frame: pd.DataFrame, outcome: str, regressors, *, kind: str = "ols",
                            "(quasi-complete separation); the maximum-likelihood estimate does not exist")
             return prep
         X = pd.DataFrame(Xc[:, 1:], columns=kept)
-    prep.y, prep.X, prep.case_ids = y, X, ids
+    prep.y, prep.X, prep.case_ids, prep.index = y, X, ids, sample.index
     return prep
 
 
 # --------------------------------------------------------------------------- vectorised OLS
 
 class Hc3Batch:
-    """OLS coefficients and HC3 standard errors for many outcome columns at once.
+    """OLS coefficients and HC3 standard errors for many outcome vectors at once.
 
     Built once per design ``X`` (n × k, full column rank): one QR decomposition
     gives the pseudo-inverse ``A = R⁻¹Qᵀ`` and the leverages ``h`` (row norms of
-    ``Q``); then :meth:`fit` handles any n × m block of outcomes with matrix
-    products only. The HC3 variance of coefficient j is
-    ``Σ_i A_ji² e_i² / (1-h_i)²``. Used for permutations and recoding draws,
-    where refitting statsmodels thousands of times would be needlessly slow;
-    the tests check it against statsmodels.
+    ``Q``); then any block of outcomes is handled with matrix products only. The
+    HC3 variance of coefficient j is ``Σ_i A_ji² e_i² / (1-h_i)²``. Used for
+    permutations and recoding draws, where refitting statsmodels thousands of
+    times would be needlessly slow; the tests check it against statsmodels.
+
+    Internally outcomes are rows (m × n, C order): every n-long vector is then
+    contiguous, which matters when n is large.
     """
 
     def __init__(self, X: np.ndarray):
         q, r = np.linalg.qr(X)
-        self.X = X
-        self.A = scipy.linalg.solve_triangular(r, q.T)
-        self.A2 = self.A * self.A
+        A = scipy.linalg.solve_triangular(r, q.T)
+        self.XT = np.ascontiguousarray(X.T)            # k × n
+        self.AT = np.ascontiguousarray(A.T)            # n × k
+        self.A2T = self.AT * self.AT
         self.inv1mh = 1.0 / (1.0 - np.einsum("ij,ij->i", q, q))
+
+    @property
+    def A(self) -> np.ndarray:
+        """The pseudo-inverse of X (k × n)."""
+        return self.AT.T
+
+    def fit_rows(self, Z: np.ndarray, cols=None) -> tuple[np.ndarray, np.ndarray]:
+        """Coefficients (m × k) and HC3 standard errors (m × k, or m × len(cols)) for outcomes
+        ``Z`` given as rows (m × n).
+
+        ``cols`` restricts the standard errors to those coefficients (saves one
+        product per coefficient left out); all k coefficients are always needed
+        for the residuals.
+        """
+        B = Z @ self.AT
+        E = B @ self.XT
+        np.subtract(Z, E, out=E)       # in place: the m × n arrays dominate the cost
+        E *= self.inv1mh
+        E *= E
+        A2T = self.A2T if cols is None else self.A2T[:, cols]
+        return B, np.sqrt(E @ A2T)
 
     def fit(self, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Coefficients and HC3 standard errors, two k × m arrays, for outcomes ``Y`` (n × m)."""
-        B = self.A @ Y
-        E = Y - self.X @ B
-        E *= self.inv1mh[:, None]
-        return B, np.sqrt(self.A2 @ (E * E))
+        B, S = self.fit_rows(np.ascontiguousarray(Y.T))
+        return B.T, S.T
 
 
 def ols_hc3_batch(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -323,18 +346,18 @@ def permutation_pvalues(X: np.ndarray, y: np.ndarray, *, n_perm: int = 999, seed
             # and nothing to the residuals, so only the permuted residuals go through the fit
             reduced.append((j, ols.A[j] @ fitted, y - fitted))
     count = np.zeros(k)
-    base = np.arange(n)
+    base = np.arange(n, dtype=np.int32 if n < 2**31 else np.int64)   # half the memory traffic
     done = 0
     while done < n_perm:
         c = min(_chunk(n), n_perm - done)
-        idx = rng.permuted(np.tile(base, (c, 1)), axis=1).T
+        idx = rng.permuted(np.tile(base, (c, 1)), axis=1)          # c permutations as rows
         if method == "outcome":
-            bp, sp = ols.fit(y[idx])
-            count += (np.abs(bp / sp) >= thresh[:, None]).sum(axis=1)
+            bp, sp = ols.fit_rows(y[idx])
+            count += (np.abs(bp / sp) >= thresh).sum(axis=0)
         else:
             for j, shift, resid in reduced:
-                bp, sp = ols.fit(resid[idx])
-                count[j] += (np.abs((bp[j] + shift) / sp[j]) >= thresh[j]).sum()
+                bp, sp = ols.fit_rows(resid[idx], cols=[j])
+                count[j] += (np.abs((bp[:, j] + shift) / sp[:, 0]) >= thresh[j]).sum()
         done += c
     p = (1 + count) / (1 + n_perm)
     p[0] = np.nan

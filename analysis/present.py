@@ -11,6 +11,7 @@ myst-nb parses as MyST (``nb_render_markdown_format: myst`` in ``_config.yml``).
 from __future__ import annotations
 
 import html
+import json
 import math
 from pathlib import Path
 
@@ -42,6 +43,15 @@ class Page:
         self.slug = slug
         self.dir = Path(root) / slug
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.items: list[dict] = []
+
+    def _register(self, kind: str, name: str, title: str, source: str, files: list[str]) -> str:
+        """Record a table or figure in ``manifest.json`` (read by the build for the citation page)."""
+        label = f"{self.slug}-{name}".replace("_", "-")
+        self.items.append({"kind": kind, "label": label, "name": name, "title": title,
+                           "source": source, "files": files})
+        (self.dir / "manifest.json").write_text(json.dumps({"slug": self.slug, "items": self.items}, indent=1))
+        return label
 
     def _rel(self, name: str) -> str:
         return (self.dir / name).as_posix()
@@ -58,7 +68,7 @@ class Page:
         data.to_csv(self.dir / f"{name}.csv", index=False, lineterminator="\n")
         shown = df.map(_display_value)
         shown.to_csv(self.dir / f"{name}.display.csv", index=False, lineterminator="\n")
-        label = f"{self.slug}-{name}".replace("_", "-")
+        label = self._register("table", name, title, source, [self._rel(name + ".csv")])
         badge = audit_badge(audit) if audit is not None else ""
         return (
             f"{badge}\n\n"
@@ -75,7 +85,8 @@ class Page:
                         metadata=meta[ext], bbox_inches="tight")
         import matplotlib.pyplot as plt
         plt.close(fig)
-        label = f"{self.slug}-{name}".replace("_", "-")
+        label = self._register("figure", name, caption, caption,
+                               [self._rel(f"{name}.{ext}") for ext in ("png", "svg", "pdf")])
         links = " · ".join(f"{{download}}`{ext.upper()} <{self._rel(name + '.' + ext)}>`" for ext in ("png", "svg", "pdf"))
         return (
             f"```{{figure}} {self._rel(name + '.png')}\n:name: {label}\n:alt: {alt}\n:width: 100%\n\n"

@@ -1,7 +1,7 @@
 """Parsing numbers exactly as the book prints them.
 
 A printed cell is kept as the string the book shows ("1,005.0", "n.a.", "–3.2",
-"60–90"). Code never edits that string; it only reads a value and the number of
+"60–90", "150+"). Code never edits that string; it only reads a value and the number of
 decimals out of it, so that the audit can judge a computed value at the
 precision the book used.
 """
@@ -14,17 +14,23 @@ from dataclasses import dataclass
 MISSING_TOKENS = {"", "n.a.", "n.a", "na", "n/a", "N/A", "-", "—", "..", "…"}
 _DASHES = "\u2013\u2014\u2212"  # en dash, em dash, minus sign
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d+)?|\.\d+)$")  # ".9801" is printed without a leading zero
+_LOWER_BOUND = re.compile(r"^(\d+(\.\d+)?)\+$")  # "150+": more than 150
 
 
 @dataclass(frozen=True)
 class Printed:
-    """A printed cell read as a number: ``value`` and its ``decimals``."""
+    """A printed cell read as a number: ``value`` and its ``decimals``.
+
+    ``lower_bound`` is True for a cell printed "N+" (the book means "more than
+    N"): ``value`` is then the bound N, not an exact figure.
+    """
 
     text: str
     value: float | None
     decimals: int | None
     low: float | None = None
     high: float | None = None
+    lower_bound: bool = False
 
     @property
     def is_missing(self) -> bool:
@@ -56,6 +62,8 @@ def parse_printed(text) -> Printed:
     True
     >>> p = parse_printed("60–90"); (p.low, p.high, p.value)
     (60.0, 90.0, None)
+    >>> p = parse_printed("150+"); (p.value, p.lower_bound)
+    (150.0, True)
     """
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return Printed("", None, None)
@@ -65,6 +73,10 @@ def parse_printed(text) -> Printed:
     s = _clean(raw)
     if _NUMBER.match(s):
         return Printed(raw, float(s), _decimals(s))
+    # a lower bound such as "150+" (more than 150)
+    b = _LOWER_BOUND.match(s)
+    if b:
+        return Printed(raw, float(b.group(1)), _decimals(b.group(1)), lower_bound=True)
     # a range such as "60–90" or "60-90"
     r = re.match(r"^(\d+(?:\.\d+)?)[-\u2013\u2014](\d+(?:\.\d+)?)$", s)
     if r:

@@ -174,11 +174,21 @@ PROVENANCE = pa.DataFrameSchema(
     strict=True, coerce=True, name="provenance",
 )
 
+CASE_REFERENCES = pa.DataFrameSchema(
+    {
+        "case_id": pa.Column(str, pa.Check.str_matches(SLUG), description="Case in cases.csv."),
+        "bibkey": pa.Column(str, description="Key of the work in references.bib."),
+        "as_printed": pa.Column(str, description="The citation as printed in the case's sources (Table 1.3)."),
+    },
+    strict=True, coerce=True, unique=["case_id", "bibkey"], name="case references",
+)
+
 SCHEMAS = {
     "cases.csv": CASES,
     "reconciliation.csv": RECONCILIATION,
     "errata.csv": ERRATA,
     "provenance.csv": PROVENANCE,
+    "case_references.csv": CASE_REFERENCES,
     "book/printed_values.csv": PRINTED_VALUES,
     "book/table_1_1.csv": TABLE_1_1,
     "book/table_1_2.csv": TABLE_1_2,

@@ -177,12 +177,13 @@ def listwise(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, pd.
     The second frame has one row per dropped case: ``case_id``, ``name``,
     ``sector`` and ``missing`` (the variables that were missing, comma-separated).
     """
-    miss = frame[list(columns)].isna()
+    columns = list(columns)
+    miss = frame[columns].isna().to_numpy()
     drop = miss.any(axis=1)
-    why = miss[drop].apply(lambda r: ", ".join(c for c in columns if r[c]), axis=1)
-    dropped = frame.loc[drop, ["case_id", "name", "sector"]].copy()
-    dropped["missing"] = why.astype(object) if len(why) else pd.Series(dtype=object)
-    return frame.loc[~drop].copy(), dropped.reset_index(drop=True)
+    names = np.array(columns, dtype=object)
+    dropped = frame.loc[drop, ["case_id", "name", "sector"]].reset_index(drop=True)
+    dropped["missing"] = pd.Series([", ".join(names[m]) for m in miss[drop]], dtype=object)
+    return frame.loc[~drop].copy(), dropped
 
 
 def missing_report(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:

@@ -85,3 +85,65 @@ def test_failing_cell_names_notebook_and_cell_and_keeps_previous_book(tmp_path):
     assert "broken.md" in msg and "cell 2" in msg and "ZeroDivisionError" in msg
     assert (out / "index.html").read_text() == "previous good book"
     assert not list(work.glob("stage-*")) and not list(work.glob("html.new-*"))
+
+
+TINY_NB = """---
+jupytext:
+  text_representation: {extension: .md, format_name: myst}
+kernelspec: {display_name: Python 3, language: python, name: python3}
+---
+
+# A tiny page
+
+```{code-cell} ipython3
+:tags: [parameters, remove-cell]
+
+n = 2  # a number
+```
+
+```{code-cell} ipython3
+from pathlib import Path
+print(Path(INPUT).read_text().strip() * n)
+```
+"""
+
+
+def tiny_book(tmp_path, content="ab"):
+    src = tmp_path / "tiny.md"
+    src.write_text(TINY_NB.replace("INPUT", repr(str(tmp_path / "input.txt"))))
+    (tmp_path / "input.txt").write_text(content)
+    run = b.Run(str(src), "chapters/tiny", {}, None, [str(tmp_path / "input.txt")])
+    toc = {"format": "jb-book", "root": "intro", "chapters": [{"file": "chapters/tiny"}]}
+    return run, toc
+
+
+def test_rebuild_skips_unchanged_and_explains_reruns(tmp_path, capsys):
+    run, toc = tiny_book(tmp_path)
+    work = tmp_path / "work"
+    b.build([run], jobs=1, workdir=work, toc=toc)
+    first = capsys.readouterr().out
+    assert "re-executed: first build of this page" in first
+    page = (work / "html" / "chapters" / "tiny.html").read_text()
+    assert "abab" in page and "Reproducibility stamp" in page
+    b.build([run], jobs=1, workdir=work, toc=toc)
+    assert "skipped: inputs unchanged, taken from cache" in capsys.readouterr().out
+    (tmp_path / "input.txt").write_text("xy")
+    b.build([run], jobs=1, workdir=work, toc=toc)
+    out = capsys.readouterr().out
+    assert "re-executed: changed: " in out and "input.txt" in out
+    assert "xyxy" in (work / "html" / "chapters" / "tiny.html").read_text()
+    run.parameters = {"n": 3}
+    b.build([run], jobs=1, workdir=work, toc=toc)
+    assert "changed: (parameters)" in capsys.readouterr().out
+
+
+def test_why_rerun_wording():
+    assert b.why_rerun(None, {"a": "1"}) == "first build of this page"
+    assert b.why_rerun({"a": "1", "b": "2"}, {"a": "9", "c": "3"}) == "changed: a; new input: c; input gone: b"
+
+
+def test_imports_followed_transitively():
+    mods = {p.name for p in b.analysis_modules(ROOT / "chapters" / "ch01_cases.md")}
+    # ch01 imports analysis.tables, which imports analysis.aggregate, which imports analysis.indices
+    assert {"tables.py", "aggregate.py", "indices.py", "present.py"} <= mods
+    assert "build.py" not in mods

@@ -61,3 +61,20 @@ def test_aggregates_follow_book_convention():
     assert agg.loc["Available-case average", "upgrading_functional"] == pytest.approx(1.5 / 2)
     assert agg.loc["Total", "upgrading_sum"] == (5 + 5 + 4.5)
     assert agg.loc["n", "upgrading_functional"] == 2
+
+
+def test_degree_from_bounds_when_missing_components_cannot_change_it():
+    # EE 2+2+1+2 = 7; JA 2 + ? + 2 + 1 -> JA in [5, 8]; CE in [6, 7.5]: medium whatever the missing one is
+    known = dict(zip(EE_COMPONENTS, ([2.0], [2.0], [1.0], [2.0])))
+    known.update(dict(zip(JA_COMPONENTS, ([2.0], [None], [2.0], [1.0]))))
+    cases = frame(ce_degree=pd.Categorical([None], categories=["low", "medium", "high"], ordered=True),
+                  upgrading_product=[1.0], upgrading_process=[None], upgrading_functional=[None],
+                  upgrading_intersectoral=[None], **known)
+    out = with_indices(cases)
+    assert math.isnan(out.loc[0, "ce_index"])
+    assert (out.loc[0, "ce_index_min"], out.loc[0, "ce_index_max"]) == (6.0, 7.5)
+    assert out.loc[0, "ce_degree"] == "medium" and "bounds" in out.loc[0, "ce_degree_source"]
+    # two missing components: CE in [6-1, 7.5+...] spans two bands, so no degree
+    cases.loc[0, "ee_information"] = None
+    out = with_indices(cases)
+    assert pd.isna(out.loc[0, "ce_degree"])

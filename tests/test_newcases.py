@@ -396,8 +396,12 @@ def test_tavara_example_validates_with_hand_computed_indices():
     assert [porvenir[c] for c in ("ja_vertical_backward", "ja_horizontal_bilateral",
                                   "ja_horizontal_multilateral")] == [2, 2, 1]
     assert math.isnan(porvenir["ja_index"]) and math.isnan(porvenir["ce_index"])
-    assert pd.isna(porvenir["ce_degree"]) and pd.isna(porvenir["ce_degree_source"])
-    assert all(pd.isna(porvenir[c]) for c in nc.UPGRADING_COLUMNS + nc.GOVERNANCE_COLUMNS)
+    # ... but CE lies in [0.5*(7+5), 0.5*(7+8)] = [6, 7.5] whatever the missing rating: medium
+    assert porvenir["ce_degree"] == "medium" and "bounds" in porvenir["ce_degree_source"]
+    # the abstract supports one upgrading score (product, low) and one chain code (market, both)
+    assert porvenir["upgrading_product"] == 1 and porvenir["gov_market"] == 3
+    others = [c for c in nc.UPGRADING_COLUMNS + nc.GOVERNANCE_COLUMNS if c not in ("upgrading_product", "gov_market")]
+    assert all(pd.isna(porvenir[c]) for c in others)
 
     ves = by_id.loc["industrial-park-villa-el-salvador"]
     assert ves["ee_local_inputs"] == 1 and ves["ja_horizontal_multilateral"] == 1.5
@@ -591,9 +595,13 @@ def test_policy_table_with_unknown_target_is_rejected(tmp_path):
 def test_policy_menu_for_tavara_el_porvenir():
     case = nc.load_new_cases(EXAMPLES, ()).set_index("case_id").loc["footwear-el-porvenir"]
     case = dict(case, case_id="footwear-el-porvenir")
-    assert policy.weakest_components(case) == ["ee_information", "ja_horizontal_multilateral"]
+    # weakest CE components (1 each) and the only upgrading score (product, 1)
+    assert policy.weakest_components(case) == ["ee_information", "ja_horizontal_multilateral", "upgrading_product"]
     out = policy.policy_menu_for_case(case, policy.read_table_10_1(), policy.read_table_10_2())
     assert (out["table"] == "10.2").sum() == 3
     assert set(out.loc[out["table"] == "10.1", "action"]) == {
         "Create and enhance trust among firms", "Create and strengthen business associations",
-        "Facilitate the external connections of the cluster"}
+        "Facilitate the external connections of the cluster",
+        # actions whose targets in data/policy/table_10_1.csv include upgrading_product
+        "Promote innovation", "Attract the chain leaders into the clusters", "Sustain the upgrading of suppliers",
+        "Assist SMEs in meeting international standards"}

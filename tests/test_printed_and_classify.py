@@ -59,3 +59,19 @@ def test_exact_cells_refuse_rounding():
     assert classify("6", 6.5)[0] == "rounding"                       # truncation would excuse it...
     assert classify("6", 6.5, allow_rounding=False)[0] == "mismatch"  # ...but a sum of scores must be exact
     assert classify("6", 6.0, allow_rounding=False)[0] == "match"
+
+
+@pytest.mark.parametrize("text,value", [("150+", 150.0), ("1,000+", 1000.0), ("2.5+", 2.5)])
+def test_parse_lower_bound(text, value):
+    p = parse_printed(text)
+    assert p.value == value and p.lower_bound and not p.is_missing
+    assert not parse_printed("150").lower_bound and not parse_printed("+150").lower_bound
+
+
+def test_lower_bound_in_cells_and_classify():
+    # "150+" means at least 150: 330 firms (Table 1.2) fit it, 120 would not
+    assert classify("150+", 330)[0] == "match"
+    assert classify("150+", 150)[0] == "match"
+    assert classify("150+", 120)[0] == "mismatch"
+    with pytest.raises(ValueError):
+        parse_printed("150++")

@@ -3,7 +3,7 @@
 Two jobs live here:
 
 * reading the few printed-cell conventions the Chapter 2-4 files use (a blank
-  printed cell, a lower bound such as "150+" whose plus sign sits in the note);
+  printed cell, a lower bound such as "150+");
 * judging a *consistency* claim: the same quantity printed twice, in two tables
   or in a table and the chapter text. The book's prose rounds ("about 28,000",
   "nearly 60 percent", "over 700"), so a claim carries a qualifier and, for
@@ -13,7 +13,6 @@ Two jobs live here:
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,8 +20,6 @@ import pandas as pd
 from ..audit import audit_row
 from ..cells import number, printed
 from ..printed import parse_printed
-
-_LOWER_BOUND_NOTE = re.compile(r"printed as '([^']+)'")
 
 
 @dataclass(frozen=True)
@@ -63,15 +60,13 @@ def printed_value(cells: pd.DataFrame, row: str, column: str) -> float:
 
 
 def display_text(cells: pd.DataFrame, row: str, column: str) -> str:
-    """The cell as the book prints it, restoring a lower-bound marker kept in the note."""
-    hit = cells[(cells["row"] == row) & (cells["column"] == column)].iloc[0]
-    m = _LOWER_BOUND_NOTE.search(hit["note"] or "")
-    return m.group(1) if m else hit["printed"]
+    """The cell exactly as the book prints it (e.g. "150+")."""
+    return printed(cells, row, column)
 
 
 def is_lower_bound(cells: pd.DataFrame, row: str, column: str) -> bool:
     """True when the book prints the cell as "N+" (more than N)."""
-    return display_text(cells, row, column).endswith("+")
+    return parse_printed(printed(cells, row, column)).lower_bound
 
 
 def _with_line(note: str, line: int | None) -> str:

@@ -326,7 +326,8 @@ def _t42_checks(t42: pd.DataFrame, t41: pd.DataFrame) -> list[dict]:
               1000 * number(t41, "1996", TENTH), note="Table 4.2 line 1558 vs Table 4.1 Tenth Region 1996"),
         judge("4.2 vs 4.1", "present (end of globalization), tons", PROD, end_glob,
               1000 * number(t41, "2001", PROD), qualifier="approx", tol=5000,
-              note="'present' read as 2001, the last year of Table 4.1; 400,000 is a round figure"),
+              note="Table 4.2 line 1558 vs Table 4.1 Chile 2001: 'present' read as 2001, the last year of "
+                   "Table 4.1; 400,000 is a round figure"),
         judge("4.2 vs text", "1985 (end of initiation), tons", "production", c.text,
               float(end_init.replace(",", "")), line=c.line,
               note=c.about + "; Table 4.2 (line 1558) prints 900 tons for 1985"),
