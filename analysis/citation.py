@@ -42,9 +42,9 @@ _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&"
                    "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\^{}"}
 
 
-def bibtex_escape(text: str) -> str:
-    """Make free text safe inside a braced BibTeX field."""
-    return "".join(_BIBTEX_SPECIAL.get(ch, ch) for ch in " ".join(str(text).split()))
+def bibtex_escape(text: str, keep: str = "") -> str:
+    """Make free text safe inside a braced BibTeX field (characters in ``keep`` stay as they are)."""
+    return "".join(ch if ch in keep else _BIBTEX_SPECIAL.get(ch, ch) for ch in " ".join(str(text).split()))
 
 
 def item_key(label: str) -> str:
@@ -68,7 +68,8 @@ def item_entry(page: dict, item: dict) -> str:
         ("howpublished", bibtex_escape(f"{EDITION_TITLE}, version {EDITION_VERSION}")),
         ("year", EDITION_YEAR),
         ("note", bibtex_escape(note)),
-        ("file", bibtex_escape(", ".join(files))),
+        # file names as they are (the field is read by reference managers, not typeset)
+        ("file", bibtex_escape(", ".join(files), keep="_")),
     ]
     width = max(len(k) for k, _ in fields)
     body = ",\n".join(f"  {k.ljust(width)} = {{{v}}}" for k, v in fields)
@@ -142,7 +143,14 @@ def write_citation_page(stage: Path, pages: list[dict]) -> None:
             missing = {"kind", "label", "title"} - set(it)
             if missing:
                 raise ValueError(f"citation page: item {it!r} of {p['page']} lacks {sorted(missing)}")
-    Path(stage).joinpath("how_to_cite.md").write_text(render_citation_page(pages), encoding="utf-8")
+    named = []
+    for p in pages:
+        title = p["title"]
+        executed = Path(stage) / f"{p['page']}.ipynb"
+        if (not title or title == p["page"]) and executed.exists():
+            title = notebook_title(executed) or title  # the page's own heading
+        named.append({**p, "title": title})
+    Path(stage).joinpath("how_to_cite.md").write_text(render_citation_page(named), encoding="utf-8")
 
 
 def notebook_title(path: Path) -> str | None:

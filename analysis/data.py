@@ -15,7 +15,8 @@ from .casestudies.load import load_chapter_tables
 from .schema import SCHEMAS
 from .sectors import CE_DEGREES
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+ROOT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT_DIR / "data"
 
 
 class DataError(ValueError):

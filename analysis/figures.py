@@ -129,3 +129,32 @@ def figure_ce_degree_by_sector(counts: pd.DataFrame, source: str) -> plt.Figure:
     _source(fig, source)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
+
+
+def figure_case_against_sector(sector_cases: pd.DataFrame, case: pd.Series, source: str) -> plt.Figure:
+    """A new case's upgrading scores (and CE components, if rated) against the published
+    distribution of its sector: published cases as dots, the new case as a red diamond."""
+    long = upgrading_long(sector_cases)
+    _style()
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    if not long.empty:
+        sns.stripplot(long, x="type", y="score", order=TYPE_ORDER, color="0.55", jitter=0.15, size=5,
+                      alpha=0.7, ax=ax, label="published cases of the sector")
+        means = long.groupby("type")["score"].mean().reindex(TYPE_ORDER)
+        ax.scatter(range(4), means.values, marker="_", s=900, color="0.2", label="published mean", zorder=3)
+    vals = [case.get(f"upgrading_{t}") for t in TYPE_ORDER]
+    xs = [i for i, v in enumerate(vals) if v is not None and not pd.isna(v)]
+    ax.scatter(xs, [vals[i] for i in xs], marker="D", s=90, color="#d62728", zorder=4, label="this case")
+    ax.set_xticks(range(4), TYPE_ORDER)
+    ax.set(ylim=(-0.2, 3.2), xlabel="Type of upgrading", ylabel="Upgrading score (0 absent – 3 high)",
+           title="Upgrading scores of the case against its sector")
+    handles, labels = ax.get_legend_handles_labels()
+    uniq = dict(zip(labels, handles))
+    ax.legend(uniq.values(), uniq.keys(), fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    missing = [t for t, v in zip(TYPE_ORDER, vals) if v is None or pd.isna(v)]
+    if missing:
+        ax.text(0.01, 0.97, "not scored: " + ", ".join(missing), transform=ax.transAxes, fontsize=8,
+                va="top", color="#d62728")
+    _source(fig, source)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig

@@ -179,6 +179,7 @@ class _Prepared:
     X: pd.DataFrame | None = None        # OLS: with "const" first; ordered: without
     case_ids: np.ndarray | None = None
     index: pd.Index | None = None        # frame index labels of the estimation sample
+    n: int = 0                           # cases with complete data
     dropped_cases: pd.DataFrame = field(default_factory=pd.DataFrame)
     dropped_regressors: dict[str, str] = field(default_factory=dict)
     reason: str = ""
@@ -203,7 +204,7 @@ def prepare(frame: pd.DataFrame, outcome: str, regressors, *, kind: str = "ols",
         raise KeyError(f"model frame lacks {absent}")
     sample, dropped = listwise(frame, [ycol, *regressors])
     prep = _Prepared(dropped_cases=dropped)
-    n = len(sample)
+    n = prep.n = len(sample)
     if n < min_n:
         prep.reason = f"too few cases: n={n} with complete data (minimum {min_n})"
         return prep
@@ -232,6 +233,7 @@ def prepare(frame: pd.DataFrame, outcome: str, regressors, *, kind: str = "ols",
                        "constant and the other regressors")
         return prep
     n_cat = len(np.unique(y))
+    kind = "ols"
     n_params = len(kept) + (1 if kind == "ols" else n_cat - 1)
     if n - n_params < min_df:
         prep.reason = (f"too few cases for the parameters: n={n}, parameters={n_params} "
@@ -402,7 +404,7 @@ def bootstrap_ci(X: np.ndarray, y: np.ndarray, *, n_boot: int = 999, seed: int =
 def _refused(outcome, kind, regressors, prep: _Prepared, seed=None) -> ModelResult:
     return ModelResult(outcome=_short_outcome(outcome), kind=kind, regressors=tuple(regressors),
                        estimable=False, reason=prep.reason,
-                       n=0 if prep.y is None else len(prep.y),
+                       n=prep.n,
                        dropped_cases=prep.dropped_cases,
                        dropped_regressors=prep.dropped_regressors, seed=seed)
 
@@ -740,7 +742,8 @@ def coef_plot(results: list[ModelResult], *, variables=None, labels: dict | None
     axes[0].invert_yaxis()
     if kinds:
         axes[0].legend(title="outcome", fontsize="small")
-    what = "bootstrap percentile" if interval == "bootstrap" else "robust Wald"
+    what = ("bootstrap percentile (OLS; robust Wald for ordered models)" if interval == "bootstrap"
+            else "robust Wald")
     refused = [f"{r.label}: {r.reason}" for r in results if not r.estimable]
     fig.suptitle(f"Coefficients with {what} intervals")
     if refused:

@@ -28,12 +28,28 @@ def _display_value(x) -> str:
     if isinstance(x, float):
         # up to three decimals: enough to see why 28/15 = 1.867 was printed 1.86
         return f"{x:g}" if float(x).is_integer() else f"{x:.3f}".rstrip("0")
-    return str(x)
+    return rst_text(x)
 
 
-def _role_text(s: str) -> str:
-    # text inside a MyST role must not carry backticks or markup
-    return html.escape(str(s).replace("`", "'"), quote=False)
+_RST_SPECIAL = "\\`*_|:<>[]"
+
+
+def rst_text(s) -> str:
+    """Text for a csv-table cell: reST inline markup and bare URIs (``javascript:...``)
+    are neutralised by backslash-escaping, so a cell always renders as the text it holds."""
+    out = str(s)
+    for ch in _RST_SPECIAL:
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def md_text(s) -> str:
+    """Text for a Markdown output: Markdown punctuation backslash-escaped, then HTML-escaped,
+    so names and notes from case files show as written and never become markup, links or script."""
+    out = str(s)
+    for ch in "\\`*_[]{}()#+!|:":
+        out = out.replace(ch, "\\" + ch)
+    return html.escape(out, quote=False)
 
 
 class Page:

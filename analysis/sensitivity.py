@@ -172,15 +172,14 @@ def verdict_stability(frame: pd.DataFrame, labels: pd.DataFrame, *, step: float 
         exp = expectation(r.label)
         out = {"block": r.block, "upgrading": r.upgrading, "sector": r.sector, "label": r.label,
                "verdict": base["verdict"], "verdict_strict": base["verdict_strict"]}
-        sub, why = cell_sample(frame, r.block, r.upgrading, r.sector, min_n)
-        structural = (exp == "absent" or (why and not why.startswith("no variation in " + r.upgrading))
-                      or np.ptp(sub[BLOCKS[r.block]].to_numpy(dtype=float)) == 0)
-        if structural:
+        sub, _ = cell_sample(frame, r.block, r.upgrading, r.sector, min_n)
+        x = sub[BLOCKS[r.block]].to_numpy(dtype=float)
+        # recoding changes scores only: it matters only if enough cases and a varying regressor
+        if exp == "absent" or len(sub) < min_n or np.ptp(x) == 0:
             out.update(share_kept=1.0, share_strict_kept=1.0,
                        direction_shares=f"{base['verdict']} 1.00", n_draws=n_draws)
             rows.append(out)
             continue
-        x = sub[BLOCKS[r.block]].to_numpy(dtype=float)
         Y = draws[f"upgrading_{r.upgrading}"][:, _positions(frame, sub.index)]
         st = cell_statistics(r.block, x, Y, n_perm=n_perm, n_boot=n_boot, ci_level=ci_level,
                              rng=cell_rng(seed, r.block, r.upgrading, r.sector))

@@ -181,7 +181,8 @@ def listwise(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, pd.
     miss = frame[columns].isna().to_numpy()
     drop = miss.any(axis=1)
     names = np.array(columns, dtype=object)
-    dropped = frame.loc[drop, ["case_id", "name", "sector"]].reset_index(drop=True)
+    ident = [c for c in ("case_id", "name", "sector") if c in frame.columns]
+    dropped = frame.loc[drop, ident].reset_index(drop=True)
     dropped["missing"] = pd.Series([", ".join(names[m]) for m in miss[drop]], dtype=object)
     return frame.loc[~drop].copy(), dropped
 

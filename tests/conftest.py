@@ -21,3 +21,16 @@ def data_copy(tmp_path):
     dst = tmp_path / "data"
     shutil.copytree(ROOT / "data", dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The whole book, built once per test session through the real build (no cache).
+
+    Shared by tests/test_site.py (files of the built site) and tests/test_browser.py
+    (the same site opened in a browser).
+    """
+    from analysis import build as b
+
+    work = tmp_path_factory.mktemp("book")
+    return b.build(b.read_runs(), jobs=2, workdir=work, use_cache=False)

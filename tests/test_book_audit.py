@@ -9,10 +9,27 @@ from analysis.data import load_book_data
 def test_audit_covers_every_printed_derived_cell(book_data):
     audit = book_audit(book_data)
     printed = book_data.printed
-    assert len(audit) == len(printed)
+    foundation = audit[audit["chapter"] == 9]
+    assert len(foundation) == len(printed)
+    assert set(foundation["kind"]) == {"derived cell"}
+    # the foundation rows come first and keep their layout
+    assert (audit.index[audit["chapter"] == 9] == range(len(printed))).all()
     # Tables 9.1 (12 cells), 9.4 (15 sums + 4 totals + 5 averages), 9.5 (11+4+5), 9.6 (9+4+5)
-    assert audit.groupby("table").size().to_dict() == {"9.1": 12, "9.4": 24, "9.5": 20, "9.6": 18}
+    assert foundation.groupby("table").size().to_dict() == {"9.1": 12, "9.4": 24, "9.5": 20, "9.6": 18}
     assert set(audit["status"]) <= {"match", "rounding", "mismatch", "not_derivable"}
+    assert set(audit["kind"]) == {"derived cell", "consistency"}
+
+
+def test_audit_includes_the_case_study_chapters(book_data):
+    audit = book_audit(book_data)
+    assert set(audit["chapter"]) == {2, 3, 4, 5, 8, 9}
+    # derived cells counted on the printed pages: 3.1 two share rows x 4, 3.2 all 20 shares,
+    # 4.1 six world shares, 4.3 ten row totals + 2 x 4 subtotal cells, 5.1 41, 5.2 69, 5.3 5 x 7,
+    # 5.4 2 x 7, 5.5 4 x 5, 8.3 20
+    derived = audit[(audit["kind"] == "derived cell") & (audit["chapter"] != 9)]
+    assert derived.groupby("table").size().to_dict() == {
+        "3.1": 8, "3.2": 20, "4.1": 6, "4.3": 18, "5.1": 41, "5.2": 69, "5.3": 35, "5.4": 14, "5.5": 20, "8.3": 20}
+    assert not audit.duplicated(["table", "row", "column"]).any()
 
 
 def test_no_unexplained_mismatch_and_no_stale_errata(book_data):

@@ -12,11 +12,7 @@ from analysis import build as b
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    work = tmp_path_factory.mktemp("book")
-    out = b.build(b.read_runs(), jobs=2, workdir=work, use_cache=False)
-    return out
+# the built site: fixture `site` in tests/conftest.py (shared with tests/test_browser.py)
 
 
 def toc_pages():

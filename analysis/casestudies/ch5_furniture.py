@@ -325,6 +325,24 @@ def share_changes_5_2(cells: pd.DataFrame) -> pd.Series:
                       for c in _countries_5_2(cells)}, name="share change (pp)")
 
 
+def figure_share_changes_5_2(cells: pd.DataFrame) -> plt.Figure:
+    """Horizontal bars: change in each listed country's share of U.S. imports, 1992-2001.
+
+    Shares are recomputed from the printed exports and the Total row (not the
+    printed % cells), in percentage points; Mexico is highlighted.
+    """
+    change = share_changes_5_2(cells).sort_values()
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    colors = ["tab:red" if "Mexico" in c else ("tab:green" if v > 0 else "tab:grey") for c, v in change.items()]
+    ax.barh(list(change.index), change.to_numpy(), color=colors)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel("Change in share of U.S. wooden furniture imports, 1992–2001 (percentage points)")
+    ax.set_ylabel("Exporter (2001 rank)")
+    ax.set_title("Winners and losers in the U.S. market (Table 5.2, recomputed)")
+    fig.tight_layout()
+    return fig
+
+
 # ---------------------------------------------------------------------------
 # Table 5.3: basic statistics on manufacturing, Puebla 1999
 # ---------------------------------------------------------------------------

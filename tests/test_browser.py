@@ -1,0 +1,200 @@
+"""The built book opened in a real browser (headless Chromium driven by Playwright).
+
+The site (fixture ``site`` in conftest.py, one build per session) is served by a
+local HTTP server on 127.0.0.1; every page of ``_toc.yml`` is loaded and checked
+for console errors, broken images, broken downloads and broken internal links,
+and the search page is asked for a cluster by name.
+
+Needs Debian's Chromium at /usr/bin/chromium (``.ci/run`` installs it); Playwright's
+own browser download is never used.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+import pytest
+import yaml
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium "
+                "(apt-get install chromium; .ci/run does it)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+ROOT = Path(__file__).resolve().parent.parent
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+    for part in toc["parts"]:
+        pages += [c["file"] for c in part["chapters"]]
+    return pages
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)  # port 0: a free port
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+class Visit:
+    """One page loaded in the browser, with what went wrong while loading it."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.bad_responses: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}")
+                     if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        self.page.on("response", lambda r: self.bad_responses.append(f"{r.status} {r.url}")
+                     if r.status >= 400 else None)
+        self.response = self.page.goto(url, wait_until="load")
+        self.page.wait_for_load_state("networkidle")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture()
+def visit(browser):
+    opened = []
+
+    def _open(url):
+        v = Visit(browser, url)
+        opened.append(v)
+        return v
+
+    yield _open
+    for v in opened:
+        v.close()
+
+
+class _Ids(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for k, v in attrs:
+            if k in ("id", "name") and v:
+                self.ids.add(v)
+
+
+@functools.lru_cache(maxsize=None)
+def _fetch(url: str) -> tuple[int, bytes]:
+    from urllib.request import urlopen
+    from urllib.error import HTTPError
+
+    try:
+        with urlopen(url, timeout=30) as r:  # only ever 127.0.0.1 (same-site links)
+            return r.status, r.read()
+    except HTTPError as exc:
+        return exc.code, b""
+
+
+def _anchors(url: str) -> set[str]:
+    status, body = _fetch(url)
+    parser = _Ids()
+    parser.feed(body.decode("utf-8", errors="replace"))
+    return parser.ids
+
+
+PAGES = toc_pages()
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_loads_without_errors_and_with_its_images(visit, base_url, page_path):
+    v = visit(urljoin(base_url, f"{page_path}.html"))
+    assert v.response is not None and v.response.status == 200
+    assert v.page.locator("h1").count() >= 1
+    # images: make lazy ones load, then every <img> must have decoded pixels
+    images = v.page.evaluate("""async () => {
+        const imgs = [...document.images];
+        for (const i of imgs) { i.loading = 'eager'; }
+        await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+        return imgs.map(i => [i.getAttribute('src'), i.naturalWidth]);
+    }""")
+    broken = [src for src, width in images if not width]
+    assert not broken, f"images that did not load on {page_path}: {broken}"
+    assert not v.errors, f"{page_path}: {v.errors}"
+    assert not v.bad_responses, f"{page_path}: {v.bad_responses}"
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_download_links_and_internal_links_resolve(visit, base_url, page_path):
+    url = urljoin(base_url, f"{page_path}.html")
+    v = visit(url)
+    hrefs = v.page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
+    site = urlsplit(base_url).netloc
+    internal = [h for h in hrefs if urlsplit(h).scheme in ("http", "https") and urlsplit(h).netloc == site]
+    assert internal, f"no internal links on {page_path}"
+    downloads = [h for h in internal if "_downloads" in h]
+    for h in downloads:
+        resp = v.page.request.get(h)
+        assert resp.status == 200, f"{page_path}: download {h} -> {resp.status}"
+        assert len(resp.body()) > 0, f"{page_path}: download {h} is empty"
+    problems = []
+    for h in sorted(set(internal)):
+        target, fragment = urldefrag(h)
+        status, _ = _fetch(target)
+        if status != 200:
+            problems.append(f"{h} -> HTTP {status}")
+        elif fragment and target.endswith(".html") and unquote(fragment) not in _anchors(target):
+            problems.append(f"{h}: no element with id {unquote(fragment)!r}")
+    assert not problems, f"broken links on {page_path}:\n" + "\n".join(problems)
+
+
+def test_pages_with_tables_offer_downloads(visit, base_url):
+    v = visit(urljoin(base_url, "chapters/ch01_cases.html"))
+    hrefs = v.page.eval_on_selector_all("a[href*='_downloads']", "els => els.map(a => a.href)")
+    assert any(h.endswith(".csv") for h in hrefs)
+
+
+def test_search_finds_a_cluster_by_name(visit, base_url):
+    v = visit(urljoin(base_url, "search.html?q=Sinos"))
+    results = v.page.locator("#search-results ul.search li a")
+    results.first.wait_for(timeout=30_000)
+    hrefs = results.evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    pages = [h for h in hrefs if re.search(r"\.html", h or "")]
+    assert pages, f"search for 'Sinos' gave no page links: {hrefs}"
+    assert any("ch01_cases" in h or "sectors/traditional" in h for h in pages), pages
+    assert not v.errors, v.errors
+
+
+def test_search_for_nonsense_finds_nothing(visit, base_url):
+    # the check above must be able to fail: a word in no page gives no result link
+    v = visit(urljoin(base_url, "search.html?q=Zzyzxqwv"))
+    v.page.locator("#search-results p").first.wait_for(timeout=30_000)
+    v.page.wait_for_function("() => !document.querySelector('#search-results')"
+                             "|| document.querySelector('#search-results').innerText.length > 0")
+    assert v.page.locator("#search-results ul.search li a").count() == 0
