@@ -233,7 +233,6 @@ def prepare(frame: pd.DataFrame, outcome: str, regressors, *, kind: str = "ols",
                        "constant and the other regressors")
         return prep
     n_cat = len(np.unique(y))
-    kind = "ols"
     n_params = len(kept) + (1 if kind == "ols" else n_cat - 1)
     if n - n_params < min_df:
         prep.reason = (f"too few cases for the parameters: n={n}, parameters={n_params} "

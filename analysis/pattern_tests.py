@@ -185,7 +185,7 @@ def _pvalue(T_perm: np.ndarray, T_obs: np.ndarray, exact: bool) -> np.ndarray:
     """Two-sided p from permutation statistics (P × D) and observed ones (D)."""
     thresh = np.abs(T_obs) * (1 - 1e-10) - 1e-12     # ties with the observed value count
     hits = (np.abs(T_perm) >= thresh).sum(axis=0)
-    p = hits / T_perm.shape[0] if exact else (1 + hits) / (1 + T_perm.shape[0])
+    p = (hits+1) / T_perm.shape[0] if exact else (1 + hits) / (1 + T_perm.shape[0])
     return np.where(np.isfinite(T_obs), p, np.nan)
 
 
