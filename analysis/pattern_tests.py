@@ -185,7 +185,7 @@ def _pvalue(T_perm: np.ndarray, T_obs: np.ndarray, exact: bool) -> np.ndarray:
     """Two-sided p from permutation statistics (P × D) and observed ones (D)."""
     thresh = np.abs(T_obs) * (1 - 1e-10) - 1e-12     # ties with the observed value count
     hits = (np.abs(T_perm) >= thresh).sum(axis=0)
-    p = (hits+1) / T_perm.shape[0] if exact else (1 + hits) / (1 + T_perm.shape[0])
+    p = hits / T_perm.shape[0] if exact else (1 + hits) / (1 + T_perm.shape[0])
     return np.where(np.isfinite(T_obs), p, np.nan)
 
 
@@ -382,6 +382,14 @@ def assess_cell(frame: pd.DataFrame, block: str, upgrading: str, sector: str, la
     return row
 
 
+def tested_labels(labels: pd.DataFrame) -> pd.DataFrame:
+    """The rows of Table 9.3 that make claims about upgrading: the two tested blocks
+    (collective efficiency, global leaders) and product, process, functional upgrading.
+    The descriptive rows (learning pattern, other sources) are left out."""
+    keep = labels["block"].isin(list(BLOCKS)) & labels["upgrading"].isin(TESTED)
+    return labels.loc[keep].reset_index(drop=True)
+
+
 def assess_table93(frame: pd.DataFrame, labels: pd.DataFrame, *, alpha: float = ALPHA,
                  neutral_band: float = NEUTRAL_BAND, min_n: int = MIN_N, n_perm: int = N_PERM,
                  n_boot: int = N_BOOT, ci_level: float = CI_LEVEL, seed: int = 0,
@@ -389,8 +397,10 @@ def assess_table93(frame: pd.DataFrame, labels: pd.DataFrame, *, alpha: float = 
     """Every Table 9.3 cell of ``labels`` (block, upgrading, sector, label) tested on ``frame``.
 
     ``frame`` is the output of :func:`analysis.variables.model_frame`. Rows follow
-    the order of ``labels``; each cell has its own seeded generator.
+    the order of ``labels`` (rows of other blocks are skipped, see :func:`tested_labels`);
+    each cell has its own seeded generator.
     """
+    labels = tested_labels(labels)
     rows = [assess_cell(frame, r.block, r.upgrading, r.sector, r.label, alpha=alpha,
                       neutral_band=neutral_band, min_n=min_n, n_perm=n_perm, n_boot=n_boot,
                       ci_level=ci_level, seed=seed, with_model=with_model)

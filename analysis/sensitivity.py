@@ -34,7 +34,7 @@ from scipy.stats import norm
 from .models import DEFAULT_REGRESSORS, OUTCOMES, Hc3Batch, fit_ols, prepare
 from .pattern_tests import (ALPHA, BLOCKS, CI_LEVEL, MIN_N, NEUTRAL_BAND, NOT_TESTABLE,
                             assess_cell, cell_rng, cell_sample, cell_statistics, expectation,
-                            verdict_direction, verdict_strict)
+                            tested_labels, verdict_direction, verdict_strict)
 from .variables import SCORE_MAX, SCORE_MIN, UPGRADING_COLUMNS
 
 RECODE_STEP = 1.0
@@ -167,7 +167,7 @@ def verdict_stability(frame: pd.DataFrame, labels: pd.DataFrame, *, step: float 
     settings = _cell_settings(locals())
     draws = recode_draws(frame, step=step, prob=prob, n_draws=n_draws, seed=seed)
     rows = []
-    for r in labels.itertuples(index=False):
+    for r in tested_labels(labels).itertuples(index=False):
         base = assess_cell(frame, r.block, r.upgrading, r.sector, r.label, with_model=False, **settings)
         exp = expectation(r.label)
         out = {"block": r.block, "upgrading": r.upgrading, "sector": r.sector, "label": r.label,
@@ -214,7 +214,7 @@ def loo_verdicts(frame: pd.DataFrame, labels: pd.DataFrame, *, alpha: float = AL
     """
     settings = _cell_settings(locals())
     rows = []
-    for r in labels.itertuples(index=False):
+    for r in tested_labels(labels).itertuples(index=False):
         base = assess_cell(frame, r.block, r.upgrading, r.sector, r.label, with_model=False, **settings)
         sector_rows = frame.index[frame["sector"] == r.sector]
         changed, changed_strict = [], []

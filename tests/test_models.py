@@ -1,20 +1,15 @@
 """Regression models: planted effects recovered, no effect found where none was planted,
 determinism, and refusal of models that cannot be estimated."""
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # repository root: `analysis` is not installed
-
-from analysis.models import (ModelResult, coef_plot, fit_models, fit_ols, fit_ordered,  # noqa: E402
+from analysis.models import (ModelResult, coef_plot, fit_models, fit_ols, fit_ordered,
                              ols_hc3_batch, ordinal_separation, permutation_pvalues,
                              regression_table, to_html, to_latex)
-from analysis.variables import model_frame, synthetic_cases  # noqa: E402
+from analysis.variables import model_frame, synthetic_cases
 
 
 def frame_from(y, **cols) -> pd.DataFrame:

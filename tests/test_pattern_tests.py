@@ -1,15 +1,10 @@
 """Table 9.3 put to the test: statistics and verdict rules on small hand-built frames."""
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # repository root: `analysis` is not installed
-
-from analysis.pattern_tests import (assess_cell, assess_table93, expectation,  # noqa: E402
+from analysis.pattern_tests import (assess_cell, assess_table93, expectation,
                                     rank_biserial_batch, spearman_batch, verdict_direction,
                                     verdict_grid, verdict_strict)
 
@@ -185,3 +180,20 @@ def test_table_is_deterministic_and_shaped_like_table_9_3(frame):
     assert set(grid.to_numpy().ravel()) <= {"supported", "contradicted", "not testable"}
     assert set(verdict_grid(a, "verdict_strict").to_numpy().ravel()) <= {
         "supported", "contradicted", "inconclusive", "not testable"}
+
+
+def test_descriptive_rows_of_table_9_3_are_skipped(frame):
+    labels = pd.concat([book_labels(), pd.DataFrame([
+        {"block": "learning_pattern", "upgrading": np.nan, "sector": "traditional",
+         "label": "Supplier-driven", "footnote": ""}])], ignore_index=True)
+    t = assess_table93(frame, labels, n_perm=199, n_boot=99)
+    assert len(t) == 24 and "learning_pattern" not in set(t.block)
+
+
+def test_runs_on_the_book_data(book_data):
+    from analysis.variables import model_frame
+    t = assess_table93(model_frame(book_data.cases), book_data.table_9_3, n_perm=999, n_boot=199)
+    assert len(t) == 24
+    # every cell gets a verdict from the fixed vocabulary, and every untestable one a reason
+    assert set(t.verdict) <= {"supported", "contradicted", "not testable"}
+    assert (t.loc[t.verdict == "not testable", "reason"].str.len() > 0).all()

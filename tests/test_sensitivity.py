@@ -1,17 +1,13 @@
 """Sensitivity analyses: recoding draws, leave-one-out, and their speed."""
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # repository root: `analysis` is not installed
-
-from analysis.sensitivity import (coefficient_stability, loo_coefficients, loo_verdicts,  # noqa: E402
+from analysis.sensitivity import (coefficient_stability, loo_coefficients, loo_verdicts,
                                   recode_draws, verdict_stability)
-from analysis.variables import UPGRADING_COLUMNS, model_frame, synthetic_cases  # noqa: E402
+from analysis.variables import UPGRADING_COLUMNS, model_frame, synthetic_cases
 
 SECTORS = ["traditional", "natural_resource", "complex_products", "specialized_suppliers"]
 

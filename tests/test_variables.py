@@ -1,14 +1,9 @@
 """Explanatory variables: hand-derived values on a hand-built case frame."""
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # repository root: `analysis` is not installed
-
-from analysis.variables import (CE_LEVELS, VARIABLES, listwise, missing_report, model_frame,  # noqa: E402
+from analysis.variables import (CE_LEVELS, VARIABLES, listwise, missing_report, model_frame,
                                 synthetic_cases)
 
 NA = pd.NA

@@ -201,8 +201,8 @@ def consistency_view(audit: pd.DataFrame, chapter: int) -> pd.DataFrame:
 
 
 def status_summary(audit: pd.DataFrame) -> pd.DataFrame:
-    """Counts of audit rows by kind, table and status (one column per status)."""
-    out = audit.groupby(["kind", "table", "status"]).size().unstack(fill_value=0)
+    """Counts of audit rows by kind, chapter, table and status (one column per status, plus total)."""
+    out = audit.groupby(["kind", "chapter", "table", "status"]).size().unstack(fill_value=0)
     for s in ("match", "rounding", "mismatch", "not_derivable"):
         if s not in out.columns:
             out[s] = 0
