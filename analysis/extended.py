@@ -93,8 +93,7 @@ def extended_upgrading_table(published: pd.DataFrame, reconciliation: pd.DataFra
                              table: str, sector: str) -> pd.DataFrame:
     """Book Table 9.4/9.5/9.6 with the sector's new cases appended and Total/Average recomputed
     over all rows (same arithmetic as the published table)."""
-    from .aggregate import upgrading_aggregates
-    from .tables import UPGRADING_HEADERS, upgrading_table
+    from .tables import UPGRADING_HEADERS, upgrading_table, with_total_and_average
 
     pub = upgrading_table(published, reconciliation, table)
     body = pub[~pub["Cluster"].isin(["Total", "Average"])]
@@ -110,10 +109,4 @@ def extended_upgrading_table(published: pd.DataFrame, reconciliation: pd.DataFra
     })
     rec_ids = set(reconciliation.loc[reconciliation["table"] == table, "case_id"])
     all_cases = pd.concat([published[published["case_id"].isin(rec_ids)], add], ignore_index=True)
-    agg = upgrading_aggregates(all_cases)
-    foot = pd.DataFrame({
-        "Industry": ["", ""], "Cluster": ["Total", "Average"], "Degree of collective efficiency": ["", ""],
-        **{UPGRADING_HEADERS[c]: [agg.loc["Total", c], agg.loc["Average", c]] for c in (*UPGRADING_COLUMNS, "upgrading_sum")},
-        "case_id": ["", ""],
-    })
-    return pd.concat([body, rows, foot], ignore_index=True)
+    return with_total_and_average(pd.concat([body, rows], ignore_index=True), all_cases)

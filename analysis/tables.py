@@ -151,7 +151,12 @@ def upgrading_table(cases: pd.DataFrame, reconciliation: pd.DataFrame, table: st
         body[UPGRADING_HEADERS[col]] = labels[col].values
     body["Sum of upgrading"] = upgrading_sum(labels).values
     body["case_id"] = labels["case_id"].values
-    agg = upgrading_aggregates(labels)
+    return with_total_and_average(body, labels)
+
+
+def with_total_and_average(body: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """Append the computed Total and Average rows of ``cases`` (book convention) to a table body."""
+    agg = upgrading_aggregates(cases)
     foot = pd.DataFrame({
         "Industry": ["", ""], "Cluster": ["Total", "Average"], "Degree of collective efficiency": ["", ""],
         **{UPGRADING_HEADERS[c]: [agg.loc["Total", c], agg.loc["Average", c]] for c in (*UPGRADING_COLUMNS, "upgrading_sum")},

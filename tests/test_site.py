@@ -54,6 +54,8 @@ def test_every_run_executed_into_a_page(site):
     ("chapters/sectors/natural_resource", 4), ("chapters/sectors/complex_products", 4),
     ("chapters/sectors/specialized_suppliers", 2), ("chapters/cross_sector", 4), ("chapters/audit", 4),
     ("chapters/data_dictionary", 5),
+    ("chapters/ch02_dairy", 3), ("chapters/ch03_fruit", 3), ("chapters/ch04_salmon", 7),
+    ("chapters/ch05_furniture", 6), ("chapters/ch08_trade", 6),
 ])
 def test_pages_have_numbered_tables_with_working_downloads(site, page, min_tables):
     path = site / f"{page}.html"
@@ -88,4 +90,48 @@ def test_audit_csv_download(site):
     href = next(h for h in parse(page).hrefs if h.endswith("/audit.csv"))
     audit = pd.read_csv((page.parent / href).resolve())
     assert {"table", "row", "column", "printed", "computed", "status", "rule", "note"} <= set(audit.columns)
-    assert len(audit) == 74 and (audit["status"] == "mismatch").sum() == 6
+    # foundation (Chapter 9): 74 derived cells, 6 mismatches (kept as they were)
+    found = audit[audit["chapter"] == 9]
+    assert len(found) == 74 and (found["status"] == "mismatch").sum() == 6
+    assert set(found["kind"]) == {"derived cell"}
+    # case studies: 251 derived cells (3.1: 8, 3.2: 20, 4.1: 6, 4.3: 18, 5.1: 41, 5.2: 69, 5.3: 35,
+    # 5.4: 14, 5.5: 20, 8.3: 20) with 8 mismatches (seven in 5.2 from its 1992 subtotal, 5.5 1998
+    # leverage); 134 consistency checks (ch2 6, ch3 47, ch4 27, ch5 53, ch8 1) with 31 inconsistent
+    assert len(audit) == 74 + 251 + 134
+    assert (audit["status"] == "mismatch").sum() == 6 + 8 + 31
+    assert audit.groupby("kind").size().to_dict() == {"consistency": 134, "derived cell": 74 + 251}
+    assert audit["erratum"].notna().sum() == 45
+
+
+@pytest.mark.parametrize("page,badges,figures", [
+    ("chapters/ch02_dairy", ["no derived cells", "mismatch"], 1),
+    ("chapters/ch03_fruit", ["not derivable"], 1),
+    ("chapters/ch04_salmon", ["match", "not derivable"], 1),
+    ("chapters/ch05_furniture", ["match", "rounding", "mismatch", "not derivable"], 4),
+    ("chapters/ch08_trade", ["no derived cells", "match", "rounding"], 7),
+])
+def test_case_study_pages(site, page, badges, figures):
+    html = (site / f"{page}.html").read_text(encoding="utf-8")
+    assert "Audit:" in html
+    for b_ in badges:
+        assert b_ in html, (page, b_)
+    assert html.count('caption-number">Figure E') == figures
+    assert "Figures printed more than once" in html or "Brazil" in html
+    # every page says which of the book's figures are not redrawn (or that there are none)
+    assert "not redrawn" in html or "has no figures in the book" in html
+
+
+def test_trade_page_lists_disagreements_and_keeps_na_missing(site):
+    html = (site / "chapters/ch08_trade.html").read_text(encoding="utf-8")
+    # hand-checked against PROVENANCE_ch8.md: Chile (Atlantic, line 2868) and Mexico (bedroom, line 3000)
+    assert "Line 2868" in html and "Line 3000" in html
+    assert "unclassifiable" in html and "disagree" in html and "not stated" in html
+    page = site / "chapters/ch08_trade.html"
+    href = next(h for h in parse(page).hrefs if h.endswith("/table_8_2.csv"))
+    t82 = pd.read_csv((page.parent / href).resolve())
+    assert len(t82) == 30 and t82["share_start_pct"].isna().sum() == 9   # nine n.a. starts stay missing
+
+
+def test_audit_page_lists_consistency_checks(site):
+    html = (site / "chapters/audit.html").read_text(encoding="utf-8")
+    assert "Consistency checks of Chapter 5" in html and "inconsistent" in html and "consistent" in html
