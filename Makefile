@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.requirements-installed
 # Optional: CASES=dir of new case files, PARAMS=YAML file of notebook parameters
 BUILD_ARGS := $(if $(CASES),--cases $(CASES)) $(if $(PARAMS),--params $(PARAMS)) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: book test venv lock bench clean
+.PHONY: book test venv lock bench bench-build clean
 
 book: $(STAMP)
 	$(BIN)/python -m analysis.build $(BUILD_ARGS)
@@ -32,6 +32,10 @@ lock: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_models.py
+
+# Build timings: clean, no-change, one new case, naive jupyter-book, floor (several minutes)
+bench-build: $(STAMP)
+	$(BIN)/python bench/bench_build.py --json _build/bench-build.json
 
 clean:
 	rm -rf _build

@@ -180,9 +180,12 @@ def extended_runs(runs: list[Run], cases_rel: str, cases) -> list[Run]:
     """Pass ``cases_dir`` to every run that declares it; add the extended-edition page and
     one profile page per new case."""
     for r in runs:
-        if "cases_dir" in declared_parameters(ROOT / r.source):
+        declared = declared_parameters(ROOT / r.source)
+        if "cases_dir" in declared:
             r.parameters.setdefault("cases_dir", cases_rel)
             r.inputs.append(f"{cases_rel}/*")
+        if "case_set" in declared:
+            r.parameters.setdefault("case_set", "extended")  # show the side-by-side unless the user chose otherwise
     extra = [Run("chapters/extended.md", "chapters/extended", {"cases_dir": cases_rel}, None,
                  [*DEFAULT_INPUTS, f"{cases_rel}/*"])]
     for _, case in cases.iterrows():
@@ -379,9 +382,15 @@ def stamp_text(run: Run, hashes: dict[str, str], revision: str) -> str:
 
 
 def add_stamp(nb_path: Path, text: str) -> None:
+    """Append the stamp to an executed notebook; hide papermill's injected-parameters cell,
+    whose values the stamp already lists."""
     import nbformat
 
     nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
     nb.cells.append(nbformat.v4.new_markdown_cell(text))
     nbformat.write(nb, nb_path)
 

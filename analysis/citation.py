@@ -87,8 +87,14 @@ def _code(text: str, lang: str = "bibtex") -> str:
     return f"{f}{lang}\n{text}\n{f}\n"
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#|~$<>])")  # what could start markup in a heading
+_SAFE_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
+
+
 def _heading_text(text: str) -> str:
-    return " ".join(str(text).split()).replace("`", "'")
+    """Page titles may come from user case files: shown as text, never as markup or HTML."""
+    flat = " ".join(str(text).split())
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", flat).replace("&", "&amp;")
 
 
 def render_citation_page(pages: list[dict]) -> str:
@@ -101,6 +107,8 @@ def render_citation_page(pages: list[dict]) -> str:
                 raise ValueError(f"two tables/figures give the same citation key {key!r}: "
                                  f"label {it['label']!r} on {p['page']} and {seen[key]}")
             seen[key] = f"label {it['label']!r} on {p['page']}"
+            if not _SAFE_LABEL.fullmatch(it["label"]):
+                raise ValueError(f"citation page: label {it['label']!r} on {p['page']} is not a plain Sphinx label")
     out = [
         "# How to cite\n",
         "Cite the original book for its findings and this edition for the recomputed numbers, "

@@ -347,11 +347,14 @@ def permutation_pvalues(X: np.ndarray, y: np.ndarray, *, n_perm: int = 999, seed
             # and nothing to the residuals, so only the permuted residuals go through the fit
             reduced.append((j, ols.A[j] @ fitted, y - fitted))
     count = np.zeros(k)
-    base = np.arange(n, dtype=np.int32 if n < 2**31 else np.int64)   # half the memory traffic
     done = 0
     while done < n_perm:
         c = min(_chunk(n), n_perm - done)
-        idx = rng.permuted(np.tile(base, (c, 1)), axis=1)          # c permutations as rows
+        # c permutations as rows; one Generator.permutation call per row is about a third
+        # faster than Generator.permuted on a tiled block (same uniform distribution)
+        idx = np.empty((c, n), dtype=np.intp)
+        for row in idx:
+            row[:] = rng.permutation(n)
         if method == "outcome":
             bp, sp = ols.fit_rows(y[idx])
             count += (np.abs(bp / sp) >= thresh).sum(axis=0)
@@ -478,6 +481,70 @@ class _Normal(scipy.stats.rv_continuous):
 _LINKS = {"logit": _Logistic(name="logistic"), "probit": _Normal(name="norm")}
 
 
+class _ScoredOrderedModel(OrderedModel):
+    """``OrderedModel`` with an analytic score.
+
+    statsmodels differentiates the ordered-model likelihood numerically: every
+    BFGS gradient costs about 2p likelihood evaluations and the Hessian of the
+    sandwich covariance about 4p² (p parameters). Here the score is exact and the
+    Hessian is the centred finite-difference Jacobian of the exact score (2p score
+    evaluations), which makes large fits several times faster. Same likelihood,
+    same parameterisation (β, first cut point, log increments of the others); the
+    tests compare the estimates and standard errors with the stock model.
+    """
+
+    def _dthresh(self, params) -> np.ndarray:
+        """d thresh[m] / d (threshold parameter j): (k_levels + 1) × (k_levels - 1); rows of the
+        infinite end points are zero."""
+        K = self.k_levels
+        th = np.asarray(params, dtype=float)[-(K - 1):]
+        inc = np.concatenate(([1.0], np.exp(th[1:])))
+        D = np.zeros((K + 1, K - 1))
+        for m in range(1, K):                      # finite cut points thresh[1..K-1]
+            D[m, :m] = inc[:m]
+        return D
+
+    def _pieces(self, params):
+        """Per-case f(upper)/P, f(lower)/P (f the link density, P the case's probability)."""
+        low, upp = self._bounds(params)
+        prob = self.prob(low, upp) + 1e-20         # as in loglikeobs
+        # the density at ±inf is 0 for both links, so the open ends contribute nothing
+        return self.pdf(upp) / prob, self.pdf(low) / prob
+
+    def score_obs(self, params, **kwds):
+        params = np.asarray(params, dtype=float)
+        w_upp, w_low = self._pieces(params)
+        D = self._dthresh(params)
+        y = np.asarray(self.endog, dtype=np.intp)
+        d_beta = -(w_upp - w_low)[:, None] * np.asarray(self.exog, dtype=float)
+        d_th = w_upp[:, None] * D[y + 1] - w_low[:, None] * D[y]
+        return np.column_stack([d_beta, d_th])
+
+    def score(self, params):
+        """Sum of :meth:`score_obs` without forming the n × p array: the threshold part
+        only depends on each case's category, so it is a per-category sum."""
+        params = np.asarray(params, dtype=float)
+        w_upp, w_low = self._pieces(params)
+        K = self.k_levels
+        y = np.asarray(self.endog, dtype=np.intp)
+        D = self._dthresh(params)
+        d_beta = -np.asarray(self.exog, dtype=float).T @ (w_upp - w_low)
+        d_th = (np.bincount(y, weights=w_upp, minlength=K) @ D[1:]
+                - np.bincount(y, weights=w_low, minlength=K) @ D[:-1])
+        return np.concatenate([d_beta, d_th])
+
+    def hessian(self, params):
+        params = np.asarray(params, dtype=float)
+        p = len(params)
+        H = np.empty((p, p))
+        for j in range(p):
+            h = 1e-6 * max(1.0, abs(params[j]))
+            e = np.zeros(p)
+            e[j] = h
+            H[:, j] = (self.score(params + e) - self.score(params - e)) / (2 * h)
+        return (H + H.T) / 2
+
+
 def fit_ordered(frame: pd.DataFrame, outcome: str, regressors=DEFAULT_REGRESSORS, *,
                 distr: str = "logit", ci_level: float = 0.95, min_n: int = MIN_CASES,
                 min_df: int = MIN_DF, drop_constant: bool = True, maxiter: int = 2000) -> ModelResult:
@@ -496,7 +563,7 @@ def fit_ordered(frame: pd.DataFrame, outcome: str, regressors=DEFAULT_REGRESSORS
     endog = pd.Series(pd.Categorical.from_codes(np.searchsorted(levels, prep.y),
                                                 categories=[f"{v + 0.0:g}" for v in levels],
                                                 ordered=True))
-    model = OrderedModel(endog, prep.X, distr=_LINKS[distr])
+    model = _ScoredOrderedModel(endog, prep.X, distr=_LINKS[distr])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")   # convergence is checked explicitly below
@@ -743,9 +810,10 @@ def coef_plot(results: list[ModelResult], *, variables=None, labels: dict | None
         axes[0].legend(title="outcome", fontsize="small")
     what = ("bootstrap percentile (OLS; robust Wald for ordered models)" if interval == "bootstrap"
             else "robust Wald")
-    refused = [f"{r.label}: {r.reason}" for r in results if not r.estimable]
+    # the kind of problem only (the text before the first colon); the full reasons belong in a table
+    refused = [f"{r.label}: {r.reason.split(':')[0]}" for r in results if not r.estimable]
     fig.suptitle(f"Coefficients with {what} intervals")
     if refused:
-        fig.text(0.01, 0.0, "Not estimable: " + "; ".join(refused)[:300], fontsize="x-small",
-                 va="bottom", wrap=True)
+        # supxlabel, unlike free text, gets its own space from the constrained layout
+        fig.supxlabel("Not estimable: " + "; ".join(refused), fontsize="x-small", wrap=True)
     return fig

@@ -168,3 +168,21 @@ def test_licence_file_is_mit_2026():
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert text.startswith("MIT License")
     assert "Copyright (c) 2026 The reproducible-edition team" in text
+
+
+def test_titles_from_case_files_cannot_inject_markup(tmp_path):
+    from markdown_it import MarkdownIt
+
+    evil = "New case: <img src=x onerror=alert(1)> [click](javascript:alert(1)) *b* `x` {ref}`y` & co"
+    pages = [{"page": "chapters/cases/evil", "title": evil,
+              "items": [{"kind": "table", "label": "evil-table", "title": "<script>x</script>", "files": []}]}]
+    citation.write_citation_page(tmp_path, pages)
+    text = (tmp_path / "how_to_cite.md").read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith("### "))
+    html = MarkdownIt("commonmark").render(heading)  # raw HTML allowed: escaping must hold
+    assert "<img" not in html and "<a " not in html and "<em>" not in html and "<code>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&amp; co" in html
+    assert "javascript:alert(1)" in html  # shown as text
+    with pytest.raises(ValueError, match="not a plain Sphinx label"):
+        bad = [{"page": "p", "title": "t", "items": [{"kind": "table", "label": "x`}<b>", "title": "t"}]}]
+        citation.write_citation_page(tmp_path, bad)

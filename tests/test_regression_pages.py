@@ -1,0 +1,157 @@
+"""The regression and Table 9.3 pages: byte-identical exports for a seed, published results
+untouched by new cases, the page specification, the sample report, and the analytic
+ordered-model score behind the faster fits."""
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.tools.numdiff import approx_fprime
+
+from analysis import build as b
+from analysis import extended as ext
+from analysis import models
+from analysis import pattern_tests as pt
+from analysis import regression_pages as rp
+from analysis import sensitivity as sens
+from analysis.variables import model_frame, synthetic_cases
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTS = list(models.OUTCOMES)
+PAGE = dict(outcomes=OUTS, seed=20061, n_perm=199, n_boot=199)
+
+
+def exports(run: rp.RegressionRun) -> tuple[str, str, str]:
+    return run.csv, run.latex, run.html
+
+
+def table93_exports(cases: pd.DataFrame, labels: pd.DataFrame, seed: int) -> list[str]:
+    """The CSV strings of the Table 9.3 page's tables (tests, grid, recoding and leave-one-out)."""
+    frame = rp.analysis_frame(cases)
+    kw = dict(seed=seed, n_perm=199, n_boot=99)
+    tests = pt.assess_table93(frame, labels, **kw)
+    vs = sens.verdict_stability(frame, labels, n_draws=30, **kw)
+    cs = sens.coefficient_stability(frame, regressors=rp.page_regressors(frame, OUTS), n_draws=50, seed=seed)
+    return [t.to_csv(index=False, lineterminator="\n")
+            for t in (tests, rp.verdict_grid_both(tests), vs, cs)]
+
+
+# ----------------------------------------------------------------- determinism
+
+def test_regression_exports_are_byte_identical_for_the_same_seed(book_data):
+    a = rp.run_regressions(book_data.cases, **PAGE)
+    again = rp.run_regressions(book_data.cases, **PAGE)
+    assert exports(a) == exports(again)
+    assert a.latex.startswith(r"\begin{table}") and a.html.startswith("<table") and a.csv.startswith("term,")
+    other = rp.run_regressions(book_data.cases, **{**PAGE, "seed": 1})
+    assert other.csv != a.csv            # the seed reaches the permutation p-values in the table
+
+
+def test_table93_exports_are_byte_identical_for_the_same_seed(book_data):
+    first = table93_exports(book_data.cases, book_data.table_9_3, seed=20061)
+    assert first == table93_exports(book_data.cases, book_data.table_9_3, seed=20061)
+    assert first != table93_exports(book_data.cases, book_data.table_9_3, seed=7)
+
+
+# ----------------------------------------------------------------- published results stay put
+
+def test_published_estimates_unchanged_when_the_example_cases_are_added(book_data):
+    published, extended, new = ext.load_samples("cases/examples", book_data)
+    assert len(new) == 2 and len(extended) == len(book_data.cases) + 2
+    before = rp.run_regressions(book_data.cases, **PAGE)
+    after = rp.run_regressions(published, **PAGE)
+    assert exports(after) == exports(before)
+    assert table93_exports(published, book_data.table_9_3, 20061) == \
+        table93_exports(book_data.cases, book_data.table_9_3, 20061)
+    # and the extended run is a different sample: El Porvenir enters the Table 9.3 product cell
+    # (it lacks a governance code, so it cannot enter the regressions)
+    x = pt.assess_table93(rp.analysis_frame(extended), book_data.table_9_3, n_perm=199, n_boot=99, seed=1)
+    p = pt.assess_table93(rp.analysis_frame(published), book_data.table_9_3, n_perm=199, n_boot=99, seed=1)
+    cell = lambda t: t[(t.block == "collective_efficiency") & (t.upgrading == "product")
+                       & (t.sector == "traditional")].iloc[0]
+    assert cell(x)["n"] == cell(p)["n"] + 1
+    xrun = rp.run_regressions(extended, **PAGE)
+    assert [r.n for r in xrun.results] == [r.n for r in before.results]
+    assert any("footwear-el-porvenir" in set(r.dropped_cases["case_id"]) for r in xrun.results)
+    cmp = rp.compare_runs(before, xrun)
+    assert (cmp["coef change"].fillna(0) == 0).all()
+    assert list(cmp["outcome"].drop_duplicates()) == OUTS    # published order kept
+
+
+# ----------------------------------------------------------------- specification and sample
+
+def test_page_regressors_leave_out_sectors_without_scores(book_data):
+    frame = rp.analysis_frame(book_data.cases)
+    regs = rp.page_regressors(frame, OUTS)
+    assert regs == ("ce_ordinal", "global_qh", "sector_natural_resource", "sector_complex_products")
+    assert rp.reference_sector(regs, frame, OUTS) == "traditional"
+    only_nr = rp.analysis_frame(book_data.cases, ["natural_resource", "complex_products"])
+    assert rp.page_regressors(only_nr, OUTS) == ("ce_ordinal", "global_qh", "sector_complex_products")
+    run = rp.run_regressions(book_data.cases, **PAGE)
+    assert all(not r.dropped_regressors for r in run.results)   # no dummy dropped in every model
+
+
+def test_sample_report_names_each_dropped_case_and_why(book_data):
+    run = rp.run_regressions(book_data.cases, **PAGE)
+    rep = rp.sample_report(run.results, run.frame).set_index("case_id")
+    assert rep.loc["garment-bucaramanga", "left out of"] == "functional, sum"
+    assert "functional upgrading score not available" in rep.loc["garment-bucaramanga", "why"]
+    assert rep.loc["footwear-campina-grande", "missing"] == "global_qh"
+    assert "governance code unknown" in rep.loc["footwear-campina-grande", "why"]
+    software = rep[rep["sector"].str.startswith("Specialized")]
+    assert len(software) == 5 and software["why"].str.contains(rp.NO_SCORES).all()
+    assert len(rep) == 7
+    sizes = rp.sample_sizes(run.results).set_index("outcome")["n"]
+    assert sizes.to_dict() == {"product": 34, "process": 34, "functional": 33, "intersectoral": 34, "sum": 33}
+
+
+def test_refused_models_are_reported(book_data):
+    run = rp.run_regressions(book_data.cases, **PAGE)
+    est = rp.estimability(run.results)
+    refused = est[est["estimated"] == "no"]
+    assert set(zip(refused["outcome"], refused["model"])) == {("intersectoral", "Ordered logit"),
+                                                             ("intersectoral", "Ordered probit")}
+    assert refused["reason"].str.startswith("separation").all()
+
+
+def test_parse_choice():
+    assert rp.parse_choice("all", ["a", "b"], "x") == ["a", "b"]
+    assert rp.parse_choice(" b , a", ["a", "b"], "x") == ["a", "b"]
+    for bad in ("c", "", "a,c"):
+        with pytest.raises(ValueError, match="parameter x"):
+            rp.parse_choice(bad, ["a", "b"], "x")
+    with pytest.raises(ValueError):
+        rp.parse_choice("all", ["a", "b"], "x", all_word=None)
+
+
+def test_pages_declare_their_parameters_and_are_registered():
+    runs = {r.output: r for r in b.read_runs()}
+    for page in ("chapters/regression", "chapters/table93"):
+        run = runs[page]
+        declared = b.declared_parameters(ROOT / run.source)
+        assert declared["case_set"]["allowed"] == ["published", "extended"]
+        assert {"seed", "n_perm", "n_boot", "cases_dir"} <= set(declared)
+        assert b.check_parameters(run, declared) == []
+    assert {"n_draws", "recode_prob"} <= set(b.declared_parameters(ROOT / "chapters/table93.md"))
+    assert {"outcomes", "sectors"} <= set(b.declared_parameters(ROOT / "chapters/regression.md"))
+
+
+# ----------------------------------------------------------------- analytic ordered-model score
+
+@pytest.mark.parametrize("distr", ["logit", "probit"])
+def test_analytic_ordered_score_matches_numerical_derivatives(distr):
+    frame = model_frame(synthetic_cases(200, seed=5))
+    prep = models.prepare(frame, "product", models.DEFAULT_REGRESSORS, kind="o" + distr)
+    levels = np.unique(prep.y)
+    endog = pd.Series(pd.Categorical.from_codes(np.searchsorted(levels, prep.y),
+                                                categories=[f"{v:g}" for v in levels], ordered=True))
+    m = models._ScoredOrderedModel(endog, prep.X, distr=models._LINKS[distr])
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        p0 = m.start_params + rng.normal(0, 0.3, len(m.start_params))
+        num = approx_fprime(p0, m.loglikeobs, centered=True)
+        np.testing.assert_allclose(m.score_obs(p0), num, atol=1e-6)
+        np.testing.assert_allclose(m.score(p0), num.sum(axis=0), atol=1e-5)
+        H = m.hessian(p0)
+        np.testing.assert_allclose(H, H.T)
+        assert np.all(np.linalg.eigvalsh(H) < 0)          # concave log-likelihood
