@@ -174,24 +174,3 @@ def notebook_title(path: Path) -> str | None:
             if line.startswith("# "):
                 return line[2:].strip()
     return None
-
-
-def collect_pages(stage: Path, runs, downloads_of) -> list[dict]:
-    """Pages for :func:`write_citation_page` from the build's runs.
-
-    ``runs``: objects with ``output`` and ``title`` (``analysis.build.Run``);
-    ``downloads_of(run)``: the folder holding that run's ``<slug>/manifest.json``
-    files (in the build: ``cache_dir / keys[run.output] / "downloads"``; the staged
-    ``downloads`` folder is shared by all pages of one directory, so it cannot
-    tell the pages apart).
-    """
-    import json
-
-    pages = []
-    for run in runs:
-        items = []
-        for manifest in sorted(Path(downloads_of(run)).glob("*/manifest.json")):
-            items += json.loads(manifest.read_text(encoding="utf-8"))["items"]
-        title = run.title or notebook_title(Path(stage) / f"{run.output}.ipynb") or run.output
-        pages.append({"page": run.output, "title": title, "items": items})
-    return pages

@@ -34,3 +34,23 @@ def site(tmp_path_factory):
 
     work = tmp_path_factory.mktemp("book")
     return b.build(b.read_runs(), jobs=2, workdir=work, use_cache=False)
+
+
+@pytest.fixture(scope="session")
+def two_books(tmp_path_factory):
+    """A second, independent clean build of the published book, and the same book extended
+    with the Tavara example cases plus a case full of markup (tests/data/evil_cases).
+
+    Independent of ``site`` (own workdir, own cache), so comparing the two published
+    builds tests that a build is reproducible byte for byte.
+    """
+    from analysis import build as b
+
+    work = tmp_path_factory.mktemp("ext")
+    cases = work / "my_cases"
+    cases.mkdir()
+    shutil.copy(ROOT / "cases" / "examples" / "tavara_1993.yaml", cases)
+    shutil.copy(ROOT / "tests" / "data" / "evil_cases" / "evil.yaml", cases)
+    published = b.build(b.read_runs(), jobs=2, workdir=work, out=work / "published")
+    extended = b.build(b.read_runs(), jobs=2, workdir=work, out=work / "extended", cases_dir=cases)
+    return published, extended

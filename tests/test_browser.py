@@ -245,3 +245,40 @@ def test_search_for_nonsense_finds_nothing(visit, base_url):
     v.page.wait_for_function("() => !document.querySelector('#search-results')"
                              "|| document.querySelector('#search-results').innerText.length > 0")
     assert v.page.locator("#search-results ul.search li a").count() == 0
+
+
+def test_new_case_page_renders_and_runs_no_injected_script(browser, two_books):
+    """The extended book's profile page of a case whose name and notes carry script and
+    event handlers: it loads without errors, shows the text, and nothing it carries runs."""
+    extended = two_books[1]
+    handler = functools.partial(_QuietHandler, directory=str(extended))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        for path in ("chapters/cases/evil-cluster.html", "chapters/cases/footwear-el-porvenir.html",
+                     "chapters/extended.html"):
+            context = browser.new_context()
+            # record any alert() before the page's own scripts run
+            context.add_init_script("window.__alerts = []; window.alert = m => window.__alerts.push(String(m));")
+            context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1"
+                          else route.abort("blockedbyclient"))
+            page = context.new_page()
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            try:
+                response = page.goto(urljoin(base, path), wait_until="load")
+                page.wait_for_load_state("networkidle")
+                assert response.status == 200
+                assert not errors, (path, errors)
+                assert page.evaluate("window.__alerts") == [], path
+                assert page.title() != "pwned"
+                assert all(page.evaluate("[...document.images].map(i => i.naturalWidth)")), path
+                if "evil" in path:
+                    assert "<script>alert('x')</script>" in page.inner_text("main")  # shown as text
+            finally:
+                context.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -125,8 +125,11 @@ def test_rebuild_skips_unchanged_and_explains_reruns(tmp_path, capsys):
     assert "re-executed: first build of this page" in first
     page = (work / "html" / "chapters" / "tiny.html").read_text()
     assert "abab" in page and "Reproducibility stamp" in page
+    (work / "html" / "marker").write_text("kept")
     b.build([run], jobs=1, workdir=work, toc=toc)
-    assert "skipped: inputs unchanged, taken from cache" in capsys.readouterr().out
+    second = capsys.readouterr().out
+    assert "skipped: inputs unchanged, taken from cache" in second
+    assert "HTML inputs unchanged" in second and (work / "html" / "marker").exists()  # Sphinx not rerun
     (tmp_path / "input.txt").write_text("xy")
     b.build([run], jobs=1, workdir=work, toc=toc)
     out = capsys.readouterr().out
