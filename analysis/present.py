@@ -96,10 +96,13 @@ class Page:
     def figure(self, fig, name: str, caption: str, alt: str) -> str:
         """Save ``fig`` as PNG/SVG/PDF and return MyST for a numbered figure with download links."""
         meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
-        for ext in ("png", "svg", "pdf"):
-            fig.savefig(self.dir / f"{name}.{ext}", dpi=300 if ext == "png" else None,
-                        metadata=meta[ext], bbox_inches="tight")
         import matplotlib.pyplot as plt
+
+        # a fixed salt makes SVG element ids, and so the files, identical across builds
+        with plt.rc_context({"svg.hashsalt": "upgrading-to-compete"}):
+            for ext in ("png", "svg", "pdf"):
+                fig.savefig(self.dir / f"{name}.{ext}", dpi=300 if ext == "png" else None,
+                            metadata=meta[ext], bbox_inches="tight")
         plt.close(fig)
         label = self._register("figure", name, caption, caption,
                                [self._rel(f"{name}.{ext}") for ext in ("png", "svg", "pdf")])

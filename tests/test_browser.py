@@ -276,7 +276,8 @@ def test_new_case_page_renders_and_runs_no_injected_script(browser, two_books):
                 assert page.title() != "pwned"
                 assert all(page.evaluate("[...document.images].map(i => i.naturalWidth)")), path
                 if "evil" in path:
-                    assert "<script>alert('x')</script>" in page.inner_text("main")  # shown as text
+                    # shown as text (Sphinx's smart quotes may curl the quotes inside)
+                    assert "<script>alert(" in page.inner_text("main")
             finally:
                 context.close()
     finally:
