@@ -341,10 +341,23 @@ def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, 
         if run.title:
             set_title(nb, run.title)
         jupytext.write(nb, work / "source.ipynb")
+        os.environ["UPGRADING_NOTEBOOK"] = run.source  # read by analysis.present for captions
         try:
-            pm.execute_notebook(str(work / "source.ipynb"), str(work / "notebook.ipynb"), parameters=run.parameters,
-                                kernel_name="python3", cwd=str(work), progress_bar=False,
-                                request_save_on_cell_execute=False)
+            for attempt in range(3):
+                try:
+                    pm.execute_notebook(str(work / "source.ipynb"), str(work / "notebook.ipynb"),
+                                        parameters=run.parameters, kernel_name="python3", cwd=str(work),
+                                        progress_bar=False, request_save_on_cell_execute=False)
+                    break
+                except PapermillExecutionError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - only start-up failures are retried
+                    # two kernels started at once can race for the same local port and die at
+                    # start-up; that is not the notebook's fault, so start it again
+                    startup = "Kernel died" in str(exc) or type(exc).__name__ == "ZMQError"
+                    if not startup or attempt == 2:
+                        raise
+                    time.sleep(1 + attempt)
         except PapermillExecutionError as exc:
             shutil.rmtree(work, ignore_errors=True)
             raise BuildError(f"{run.source} (page {run.output}) failed in cell {exc.exec_count or exc.cell_index}: "

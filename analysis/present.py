@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -86,11 +87,13 @@ class Page:
         shown.to_csv(self.dir / f"{name}.display.csv", index=False, lineterminator="\n")
         label = self._register("table", name, title, source, [self._rel(name + ".csv")])
         badge = audit_badge(audit) if audit is not None else ""
+        nb = _notebook()
+        made_by = f" Notebook: `{nb}`." if nb and nb not in source else ""
         return (
             f"{badge}\n\n"
             f"```{{csv-table}} {title}\n:file: {self._rel(name + '.display.csv')}\n:header-rows: 1\n"
             f":name: {label}\n:class: book-table\n```\n\n"
-            f"<small>Source: {source}. {note} Download: {{download}}`{name}.csv <{self._rel(name + '.csv')}>`</small>\n"
+            f"<small>Source: {source}. {note}{made_by} Download: {{download}}`{name}.csv <{self._rel(name + '.csv')}>`</small>\n"
         )
 
     def figure(self, fig, name: str, caption: str, alt: str) -> str:
@@ -106,11 +109,19 @@ class Page:
         plt.close(fig)
         label = self._register("figure", name, caption, caption,
                                [self._rel(f"{name}.{ext}") for ext in ("png", "svg", "pdf")])
+        nb = _notebook()
+        if nb and nb not in caption:
+            caption = f"{caption} Notebook: `{nb}`."
         links = " · ".join(f"{{download}}`{ext.upper()} <{self._rel(name + '.' + ext)}>`" for ext in ("png", "svg", "pdf"))
         return (
             f"```{{figure}} {self._rel(name + '.png')}\n:name: {label}\n:alt: {alt}\n:width: 100%\n\n"
             f"{caption} Download: {links}\n```\n"
         )
+
+
+def _notebook() -> str:
+    """The notebook source this page was executed from (set by analysis.build), if known."""
+    return os.environ.get("UPGRADING_NOTEBOOK", "")
 
 
 def audit_badge(audit: pd.DataFrame) -> str:
