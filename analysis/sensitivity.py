@@ -72,6 +72,16 @@ def _positions(frame: pd.DataFrame, index: pd.Index) -> np.ndarray:
 
 # --------------------------------------------------------------------------- regressions
 
+def _base_fit(frame: pd.DataFrame, outcome: str, regressors, rows: list):
+    """The published-data OLS fit and its design for ``outcome``; when the model cannot be
+    estimated, a row saying why is appended to ``rows`` and ``(None, None)`` returned."""
+    base = fit_ols(frame, outcome, regressors, n_perm=0, n_boot=0)
+    if not base.estimable:
+        rows.append({"outcome": base.outcome, "term": "", "note": base.reason})
+        return None, None
+    return base, prepare(frame, outcome, regressors)
+
+
 def coefficient_stability(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES),
                           regressors=DEFAULT_REGRESSORS, step: float = RECODE_STEP,
                           prob: float = RECODE_PROB, n_draws: int = N_DRAWS, seed: int = 0,
@@ -84,11 +94,9 @@ def coefficient_stability(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES),
     draws = recode_draws(frame, step=step, prob=prob, n_draws=n_draws, seed=seed)
     rows = []
     for o in outcomes:
-        base = fit_ols(frame, o, regressors, n_perm=0, n_boot=0)
-        if not base.estimable:
-            rows.append({"outcome": base.outcome, "term": "", "note": base.reason})
+        base, prep = _base_fit(frame, o, regressors, rows)
+        if base is None:
             continue
-        prep = prepare(frame, o, regressors)
         Y = draws[OUTCOMES.get(o, o)][:, _positions(frame, prep.index)]
         valid = np.ptp(Y, axis=1) > 0
         B, S = Hc3Batch(prep.X.to_numpy()).fit_rows(Y[valid])
@@ -118,11 +126,9 @@ def loo_coefficients(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES), regressor
     """
     rows = []
     for o in outcomes:
-        base = fit_ols(frame, o, regressors, n_perm=0, n_boot=0)
-        if not base.estimable:
-            rows.append({"outcome": base.outcome, "term": "", "note": base.reason})
+        base, prep = _base_fit(frame, o, regressors, rows)
+        if base is None:
             continue
-        prep = prepare(frame, o, regressors)
         terms = [t for t in base.params.index if t != "const"]
         kept = {t: [] for t in terms}
         flips = {t: [] for t in terms}
