@@ -24,7 +24,6 @@ import argparse
 import ast
 import glob
 import hashlib
-import html
 import json
 import os
 import shutil
@@ -157,13 +156,19 @@ def prepare_cases(cases_dir: Path) -> tuple[str, "object"]:
     pointing inside the project whatever directory the user named.
     """
     from .data import load_book_data
-    from .newcases import load_new_cases
+    from .newcases import CaseValidationError, case_files, load_new_cases
 
     cases_dir = Path(cases_dir)
     if not cases_dir.is_dir():
         raise BuildError(f"--cases {cases_dir}: not a directory")
     cases = load_new_cases(cases_dir, set(load_book_data().cases["case_id"]))
-    files = sorted(p for p in cases_dir.iterdir() if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".csv"))
+    # exactly the files the validator read (no links, no templates): the copy is what pages see,
+    # and its folder name is a digest of names and bytes, so the same cases from any
+    # directory give the same pages
+    problems = []
+    files = case_files(cases_dir, problems)
+    if problems:
+        raise CaseValidationError(problems)
     digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files)).hexdigest()[:12]
     dest = BUILD / "cases" / digest
     if not dest.exists():
@@ -307,12 +312,12 @@ def why_rerun(previous: dict[str, str] | None, current: dict[str, str]) -> str:
 def set_title(nb, title: str) -> None:
     """Give a notebook run its own page title (one source serves several pages).
 
-    The title may come from a user's case file, so it is HTML-escaped and
-    Markdown punctuation is neutralised: it is shown, never interpreted.
+    The title may come from a user's case file, so it goes through
+    :func:`analysis.escape.myst`: shown exactly as written, never interpreted.
     """
-    safe = html.escape(title, quote=False)
-    for ch in "\\`*_[]{}()#+!|":
-        safe = safe.replace(ch, "\\" + ch)
+    from .escape import myst
+
+    safe = myst(title)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             lines = cell.source.splitlines()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
+from . import escape
+
 # Kept in step with CITATION.cff (tests/test_citation.py checks it).
 EDITION_TITLE = "Upgrading to Compete: a reproducible edition"
 EDITION_AUTHOR = "The reproducible-edition team"
@@ -38,13 +40,9 @@ _EDITION_ENTRY = f"""@software{{{EDITION_KEY},
   note    = {{Code, data and built book; the numbers it reproduces are those of {BOOK_KEY}}},
 }}"""
 
-_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
-                   "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\^{}"}
-
-
 def bibtex_escape(text: str, keep: str = "") -> str:
     """Make free text safe inside a braced BibTeX field (characters in ``keep`` stay as they are)."""
-    return "".join(ch if ch in keep else _BIBTEX_SPECIAL.get(ch, ch) for ch in " ".join(str(text).split()))
+    return escape.bibtex(text, keep=keep)
 
 
 def item_key(label: str) -> str:
@@ -87,14 +85,12 @@ def _code(text: str, lang: str = "bibtex") -> str:
     return f"{f}{lang}\n{text}\n{f}\n"
 
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#|~$<>])")  # what could start markup in a heading
 _SAFE_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 
 
 def _heading_text(text: str) -> str:
     """Page titles may come from user case files: shown as text, never as markup or HTML."""
-    flat = " ".join(str(text).split())
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", flat).replace("&", "&amp;")
+    return escape.myst(text)
 
 
 def render_citation_page(pages: list[dict]) -> str:

@@ -51,6 +51,7 @@ import statsmodels.api as sm
 from matplotlib.figure import Figure
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
+from . import escape
 from .variables import BASE_SECTOR, SECTORS, listwise
 
 OUTCOMES = {
@@ -702,13 +703,8 @@ def _display_rows(table: pd.DataFrame) -> list[str]:
     return [t if s in ("coef", "") else "" for t, s in table.index]
 
 
-_LATEX_ESC = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-              "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-              "^": r"\textasciicircum{}", "²": r"$^2$"}
-
-
 def _latex_escape(s: str) -> str:
-    return "".join(_LATEX_ESC.get(ch, ch) for ch in str(s))
+    return escape.latex(s)  # the project's one escaper (analysis/escape.py)
 
 
 def _latex_cell(s: str) -> str:

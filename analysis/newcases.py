@@ -41,10 +41,13 @@ import argparse
 import csv
 import datetime as dt
 import difflib
-import html
 import io
 import math
+import os
+import re
+import stat
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -53,6 +56,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from . import escape
 from . import indices as _indices
 from .schema import CASES as CASES_SCHEMA, SLUG
 from .sectors import CE_DEGREES, CHAIN_TYPES, GOVERNANCE_CODES as _GOV_CODES, SECTORS, UPGRADING_TYPES
@@ -90,6 +94,25 @@ SOURCES_SEPARATOR = " | "
 SLUG_PATTERN = SLUG
 TEMPLATE_PREFIX = "TEMPLATE"
 CASE_FILE_SUFFIXES = (".yaml", ".yml", ".csv")
+
+#: Limits on what a contributor's files may hold (cases/README.md lists them). They keep
+#: validation bounded in time and memory and make every accepted value safe to use as
+#: a file name, a page title or a table cell.
+LIMITS = {
+    "file_bytes": 50_000_000,   # one case file
+    "files": 1_000,             # case files in the directory
+    "cases": 10_000,            # cases in all files together
+    "depth": 10,                # nesting of YAML mappings and lists
+    "id_chars": 64,             # case id (also a page file name)
+    "short_chars": 200,         # name, industry, location, country, coder
+    "long_chars": 5_000,        # notes, coding basis, a justification, one reference
+    "sources": 50,              # references of one case
+    "number_chars": 32,         # text of one number
+}
+#: Windows device names: never valid as a file name, whatever the extension
+RESERVED_FILE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                                 *(f"lpt{i}" for i in range(10))})
+_LONG_TEXT_FIELDS = ("notes", "coding_basis")
 
 # YAML layout: section name -> (item names, key holding the value, column prefix)
 _SECTIONS = {
@@ -135,10 +158,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        parts = [self.file]
-        parts.append(f"case {self.case}" if self.case else "(whole file)")
+        parts = [_plain(self.file, 200)]
+        parts.append(f"case {_plain(self.case)}" if self.case else "(whole file)")
         if self.field:
-            parts.append(f"field {self.field}")
+            parts.append(f"field {_plain(self.field)}")
         parts.append(f"value {_show(self.value)}")
         return f"{': '.join(parts)}: {self.message} (allowed: {self.allowed})"
 
@@ -153,10 +176,44 @@ class CaseValidationError(ValueError):
         super().__init__("\n".join(lines))
 
 
+def _plain(text: Any, limit: int = 80) -> str:
+    """A name for a terminal message: control and invisible characters shown as escapes
+    (a file or key name can never move the cursor or recolour the terminal), truncated."""
+    text = str(text)
+    short = text[:limit]
+    out = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in short)
+    return out + ("..." if len(text) > limit else "")
+
+
 def _show(value: Any) -> str:
-    """Short, unambiguous rendering of a bad value for a message."""
+    """Short, unambiguous rendering of a bad value for a message.
+
+    Never the whole value: containers are described by their size (a deeply nested
+    or huge structure can neither flood the terminal nor overflow the stack), text
+    is cut to 80 characters before it is quoted, non-printing characters are escaped.
+    """
+    flat = lambda items: len(items) <= 10 and all(isinstance(i, (str, int, float, bool, type(None)))
+                                                   and len(str(i)) <= 80 for i in items)
+    if isinstance(value, dict) and not (flat(value.keys()) and flat(value.values())):
+        return f"a mapping of {len(value)} key(s)"
+    if isinstance(value, (list, tuple)) and not flat(value):
+        return f"a list of {len(value)} item(s)"
+    if isinstance(value, _LongNumber):
+        return f"a number written with {len(value.text)} characters ({value.text[:20]}...)"
+    if isinstance(value, bytes):
+        return repr(value[:20])
+    if isinstance(value, str):
+        text = repr(value[:77])
+        return text + ("..." if len(value) > 77 else "")
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+class _LongNumber:
+    """A YAML number too long to be a score (kept as text, reported, never converted)."""
+
+    def __init__(self, text: str):
+        self.text = text
 
 
 def _type_name(value: Any) -> str:
@@ -187,9 +244,7 @@ def escape_text(s: Any) -> str:
     are data. Anything that writes them into HTML must pass them through here.
     Missing values (None/NaN) become the empty string.
     """
-    if s is None or (isinstance(s, float) and math.isnan(s)):
-        return ""
-    return html.escape(str(s), quote=True)
+    return escape.html(s)
 
 
 def justifications_long(cases: pd.DataFrame) -> pd.DataFrame:
@@ -236,8 +291,28 @@ class _Collector:
         self.add(field, value, allowed, f"wrong type: got {_type_name(value)}")
 
 
-def _text(value: Any, field: str, col: _Collector, *, required: bool = True) -> str | None:
-    """A non-empty string, or None (with a problem when required)."""
+# characters refused in any text: C0/C1 controls (NUL ...), lone surrogates, bidi
+# embeddings/overrides/isolates (they make text display in another order than it is
+# written, "Trojan source"), line/paragraph separators, non-characters
+_BAD_ANYWHERE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff\ufffe\uffff"
+_BAD_LONG = re.compile(f"[{_BAD_ANYWHERE}\r]")
+_BAD_SHORT = re.compile(f"[{_BAD_ANYWHERE}\r\n\t]")
+
+
+def _describe_char(ch: str) -> str:
+    name = unicodedata.name(ch, "") or {"\n": "LINE FEED", "\t": "TAB", "\r": "CARRIAGE RETURN",
+                                        "\x00": "NUL"}.get(ch, "control character")
+    return f"U+{ord(ch):04X} {name}"
+
+
+def _text(value: Any, field: str, col: _Collector, *, required: bool = True, long: bool = False,
+          limit: int | None = None) -> str | None:
+    """A non-empty string, or None (with a problem when required).
+
+    Short text (names, places) is one line; long text (notes, justifications,
+    references) may hold newlines and tabs. Control characters, bidi overrides and
+    the like are refused, and so is text over the length limit (:data:`LIMITS`).
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             col.missing(field, "non-empty text", value)
@@ -245,7 +320,33 @@ def _text(value: Any, field: str, col: _Collector, *, required: bool = True) -> 
     if not isinstance(value, str):
         col.wrong_type(field, value, "text")
         return None
+    if long:
+        value = value.replace("\r\n", "\n")
+    limit = limit or LIMITS["long_chars" if long else "short_chars"]
+    kind = ("text; newlines and tabs allowed" if long else "one line of text")
+    allowed = f"{kind}, at most {limit} characters, no control or bidi-override characters"
+    bad = (_BAD_LONG if long else _BAD_SHORT).search(value)
+    if bad:
+        col.add(field, value, allowed,
+                f"character {_describe_char(bad.group())} at position {bad.start() + 1} not allowed")
+        return None
+    if len(value) > limit:
+        col.add(field, value, allowed, f"text too long ({len(value)} characters)")
+        return None
     return value.strip()
+
+
+def _field_text(value: Any, key: str, col: _Collector, shown: str | None = None) -> str | None:
+    """One of the case's text fields (``key`` as in YAML; ``shown`` is the name problems use)."""
+    field = shown or key
+    if key == "id":
+        text = _text(value, field, col, limit=LIMITS["id_chars"])
+        if text is not None and text.lower() in RESERVED_FILE_NAMES:
+            col.add(field, text, "an id that is not a reserved device name (con, prn, aux, nul, com0-9, lpt0-9)",
+                    "id cannot be a file name on Windows")
+            return None
+        return text
+    return _text(value, field, col, long=key in _LONG_TEXT_FIELDS)
 
 
 def _number(value: Any, field: str, col: _Collector) -> float | None:
@@ -258,9 +359,15 @@ def _number(value: Any, field: str, col: _Collector) -> float | None:
     allowed = "a number 0-3, or empty/null when unknown"
     if value is None:
         return None
+    if isinstance(value, _LongNumber):
+        col.add(field, value, allowed, f"number too long (more than {LIMITS['number_chars']} characters)")
+        return None
     if isinstance(value, str):
         if col.fmt == "csv":
             if not value.strip():
+                return None
+            if len(value.strip()) > LIMITS["number_chars"]:
+                col.add(field, value, allowed, f"number too long (more than {LIMITS['number_chars']} characters)")
                 return None
             try:
                 number = float(value)
@@ -274,7 +381,11 @@ def _number(value: Any, field: str, col: _Collector) -> float | None:
         col.wrong_type(field, value, allowed)
         return None
     else:
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond float range (only reachable from the API)
+            col.add(field, value, allowed, "number too large")
+            return None
     if not math.isfinite(number):
         col.add(field, value, allowed, "not a finite number")
         return None
@@ -314,6 +425,9 @@ def _sources(value: Any, field: str, col: _Collector) -> str | None:
     if not items:
         col.missing(field, allowed)
         return None
+    if len(items) > LIMITS["sources"]:
+        col.add(field, items, f"at most {LIMITS['sources']} references", f"too many references ({len(items)})")
+        return None
     good = []
     for i, item in enumerate(items, start=1):
         if not isinstance(item, str):
@@ -321,7 +435,9 @@ def _sources(value: Any, field: str, col: _Collector) -> str | None:
         elif not item.strip():
             col.add(f"{field}[{i}]", item, "text (one full reference)", "empty reference")
         else:
-            good.append(item.strip())
+            ref = _text(item, f"{field}[{i}]", col, long=True)
+            if ref is not None:
+                good.append(ref)
     return SOURCES_SEPARATOR.join(good) if len(good) == len(items) else None
 
 
@@ -345,86 +461,154 @@ _DEGREE_ALLOWED = "one of " + ", ".join(CE_DEGREES) + ", or null to derive it fr
 # YAML
 # --------------------------------------------------------------------------
 
-def _duplicate_keys(text: str) -> list[tuple[str, int]]:
-    """Keys repeated inside one YAML mapping, with their line numbers.
+# YAML is read event by event (libyaml's C parser when available) and the data is
+# built here, so that every limit is checked *before* anything is expanded or built:
+# aliases and anchors are refused (an alias "bomb" of 400 bytes would otherwise
+# expand to gigabytes), nesting is bounded (no RecursionError), only the plain
+# YAML types are built (no Python objects: a !!python tag is refused, never run),
+# repeated keys and impossible dates are reported, over-long numbers stay text.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+               "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+               "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
-    yaml.safe_load silently keeps the last of two equal keys, which would hide
-    a pasted-twice score. Composing builds only syntax nodes (no objects), so
-    this scan is as safe as safe_load.
+
+_NO_KEY = object()  # marker: the mapping on top of the stack waits for a key
+
+
+class _YamlRefused(Exception):
+    """Reading stopped at a construct the case format refuses (carries the Problem fields)."""
+
+    def __init__(self, path: list, value: Any, allowed: str, message: str):
+        super().__init__(message)
+        self.path, self.value, self.allowed, self.message = path, value, allowed, message
+        self.case_id = None
+
+
+def _where(path: list) -> tuple[str, str]:
+    """(case label, field path) for a position in the YAML tree."""
+    if len(path) >= 2 and path[0] == "cases" and isinstance(path[1], int):
+        case, rest = f"#{path[1]}", path[2:]
+    else:
+        case, rest = "", path
+    field = ""
+    for p in rest:
+        field += f"[{p}]" if isinstance(p, int) else (f".{p}" if field else str(p))
+    return case, field
+
+
+def _scalar(event, path: list) -> Any:
+    """The value of one scalar event (plain YAML types only)."""
+    line = event.start_mark.line + 1
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+    elif tag.startswith("!!"):
+        tag = "tag:yaml.org,2002:" + tag[2:]
+    if tag not in _PLAIN_TAGS:
+        kind = "would build a Python object" if "python/" in tag else "is not plain YAML data"
+        raise _YamlRefused(path, tag, "plain YAML data (mappings, lists, text, numbers, null)",
+                           f"YAML tag at line {line} {kind}; refused, nothing was executed")
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and len(event.value) > LIMITS["number_chars"]:
+        return _LongNumber(event.value)
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+    except ValueError as exc:  # impossible dates such as 2024-02-30
+        raise _YamlRefused(path, event.value, "an ISO date YYYY-MM-DD that exists",
+                           f"invalid date at line {line} ({exc}); file not read further") from None
+
+
+def _load_yaml(text: str) -> Any:
+    """Parse one YAML document into plain data, refusing what the case format does not allow.
+
+    Raises :class:`_YamlRefused` or :class:`yaml.YAMLError`; never recurses.
     """
-    found: list[tuple[str, int]] = []
-    stack = [yaml.compose(text, Loader=yaml.SafeLoader)]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            seen = set()
-            for key, child in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    if key.value in seen:
-                        found.append((key.value, key.start_mark.line + 1))
-                    seen.add(key.value)
-                stack.append(child)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return sorted(found, key=lambda kv: kv[1])
+    root: list = []                     # holder of the document value
+    stack: list[tuple[Any, list, Any]] = []   # (container, path, pending key or marker)
+    duplicates: list[tuple[list, str, int]] = []
 
+    def path_here() -> list:
+        if not stack:
+            return []
+        container, path, key = stack[-1]
+        if isinstance(container, list):
+            return path + [len(container) + 1]
+        return path + ([key] if key is not _NO_KEY else [])
 
-_SAFE_TAGS = frozenset(yaml.SafeLoader.yaml_constructors) - {None}
-
-
-def _unsafe_tags(text: str) -> list[tuple[str, str, str, int]]:
-    """Nodes whose tag safe_load cannot build: (case label, field path, tag, line).
-
-    Works on syntax nodes only, so the tags are inspected, never executed.
-    """
-    found = []
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    stack: list[tuple[str, list[str], Any]] = [("", [], root)]
-    while stack:
-        case, path, node = stack.pop()
-        if node.tag not in _SAFE_TAGS:
-            found.append((case, ".".join(path), node.tag, node.start_mark.line + 1))
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                stack.append((case, path + [str(k.value)], v))
-        elif isinstance(node, yaml.SequenceNode):
-            in_cases = path == ["cases"] and node is not root
-            for n, v in enumerate(node.value, start=1):
-                if in_cases:  # entering case number n: restart the field path
-                    stack.append((_node_label(v, n), [], v))
-                else:
-                    stack.append((case, path + [f"[{n}]"], v))
-    return sorted(found, key=lambda f: f[3])
-
-
-def _node_label(node: Any, position: int) -> str:
-    """Case label from a syntax node (id when it is a plain scalar)."""
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            if getattr(k, "value", None) == "id" and v.tag == "tag:yaml.org,2002:str" and v.value.strip():
-                return f"{v.value} (#{position})"
-    return f"#{position}"
-
-
-def _bad_dates(text: str) -> list[tuple[str, str, int, str]]:
-    """Unquoted date-like scalars that YAML cannot turn into a date.
-
-    Returns (key, text, line, reason) for each; walks syntax nodes only.
-    """
-    found = []
-    stack: list[tuple[str, Any]] = [("", yaml.compose(text, Loader=yaml.SafeLoader))]
-    while stack:
-        key, node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            stack += [(k.value if isinstance(k, yaml.ScalarNode) else key, v) for k, v in node.value]
-        elif isinstance(node, yaml.SequenceNode):
-            stack += [(key, v) for v in node.value]
-        elif node.tag == "tag:yaml.org,2002:timestamp":
+    def put(value: Any, line: int) -> None:
+        if not stack:
+            root.append(value)
+            return
+        container, path, key = stack[-1]
+        if isinstance(container, list):
+            container.append(value)
+        elif key is _NO_KEY:            # this value is a key
+            if isinstance(value, (dict, list)):
+                raise _YamlRefused(path, value, "text keys", f"a mapping or list used as a key at line {line}")
+            if isinstance(value, _LongNumber):
+                value = value.text
             try:
-                yaml.safe_load(node.value)
-            except ValueError as exc:
-                found.append((key, node.value, node.start_mark.line + 1, str(exc)))
-    return sorted(found, key=lambda f: f[2])
+                hash(value)
+            except TypeError:
+                raise _YamlRefused(path, value, "text keys", f"unusable key at line {line}") from None
+            if value in container:
+                duplicates.append((path, str(value), line))
+            stack[-1] = (container, path, value)
+        else:
+            container[key] = value
+            stack[-1] = (container, path, _NO_KEY)
+
+    try:
+        _read_events(text, stack, put, path_here)
+    except _YamlRefused as exc:
+        # name the case by its id when the id came before the refused construct
+        if len(stack) > 2 and isinstance(stack[2][0], dict) and isinstance(stack[2][0].get("id"), str):
+            exc.case_id = stack[2][0]["id"]
+        raise
+    if duplicates:
+        path, key, line = duplicates[0]
+        raise _YamlRefused(path + [key], key, "each key once per mapping", f"key repeated at line {line}")
+    return root[0] if root else None
+
+
+def _read_events(text: str, stack: list, put, path_here) -> None:
+    """Feed the parser's events into ``put`` (see :func:`_load_yaml`), checking each."""
+    documents = 0
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        line = event.start_mark.line + 1 if event.start_mark else 0
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _YamlRefused([], "---", "one YAML document per file",
+                                   f"a second YAML document starts at line {line}")
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            raise _YamlRefused(path_here(), "*" + str(event.anchor), "plain YAML without anchors (&) and aliases (*)",
+                               f"YAML alias at line {line} refused (aliases can expand without bound)")
+        if getattr(event, "anchor", None) is not None:
+            raise _YamlRefused(path_here(), "&" + str(event.anchor), "plain YAML without anchors (&) and aliases (*)",
+                               f"YAML anchor at line {line} refused")
+        if isinstance(event, yaml.ScalarEvent):
+            put(_scalar(event, path_here()), line)
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            here = path_here()
+            if len(stack) >= LIMITS["depth"]:
+                raise _YamlRefused(here[:LIMITS["depth"]], f"nesting deeper than {LIMITS['depth']} levels",
+                                   f"at most {LIMITS['depth']} levels of nested mappings and lists",
+                                   f"YAML nested too deeply at line {line}")
+            tag = event.tag
+            expected = "tag:yaml.org,2002:seq" if isinstance(event, yaml.SequenceStartEvent) else "tag:yaml.org,2002:map"
+            if tag not in (None, "!", expected, "!!" + expected.rsplit(":", 1)[1]):
+                kind = "would build a Python object" if "python/" in tag else "is not plain YAML data"
+                raise _YamlRefused(here, tag, "plain YAML data (mappings, lists, text, numbers, null)",
+                                   f"YAML tag at line {line} {kind}; refused, nothing was executed")
+            stack.append(([] if isinstance(event, yaml.SequenceStartEvent) else {}, here, _NO_KEY))
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            container, _, _ = stack.pop()
+            put(container, line)
 
 
 def _parse_yaml(text: str, file: str, problems: list[Problem]) -> list | None:
@@ -433,17 +617,12 @@ def _parse_yaml(text: str, file: str, problems: list[Problem]) -> list | None:
         problems.append(Problem(file, "", field, value, allowed, message))
 
     try:
-        data = yaml.safe_load(text)  # data only: never constructs Python objects
-    except yaml.constructor.ConstructorError as exc:
-        # safe_load refuses tags it cannot build as plain data (python/object,
-        # python/object/apply ...) before anything runs; name where they are
-        mark = exc.problem_mark
-        fallback = [("", "", str(exc.problem), mark.line + 1 if mark else 0)]
-        for case, field, tag, line in _unsafe_tags(text) or fallback:
-            kind = "would build a Python object" if "python/" in tag else "is not plain YAML data"
-            problems.append(Problem(file, case, field, tag,
-                                    "plain YAML data (mappings, lists, text, numbers, null)",
-                                    f"YAML tag at line {line} {kind}; refused, nothing was executed"))
+        data = _load_yaml(text)
+    except _YamlRefused as exc:
+        case, field = _where(exc.path)
+        if exc.case_id and case:
+            case = f"{exc.case_id} ({case})"
+        problems.append(Problem(file, case, field, exc.value, exc.allowed, exc.message))
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -451,18 +630,9 @@ def _parse_yaml(text: str, file: str, problems: list[Problem]) -> list | None:
         whole("", getattr(exc, "problem", None) or str(exc), "well-formed YAML",
               f"malformed YAML{where}")
         return None
-    except ValueError:
-        # safe_load turns unquoted dates into date objects and fails on
-        # impossible ones (2024-02-30) with a bare ValueError: locate them
-        for key, value, line, reason in _bad_dates(text):
-            whole(key, value, "an ISO date YYYY-MM-DD that exists",
-                  f"invalid date at line {line} ({reason}); file not read further")
-        return None
     if data is None:
         whole("", "", "a mapping with a 'cases:' list", "empty file")
         return None
-    for key, line in _duplicate_keys(text):
-        whole(key, key, "each key once per mapping", f"key repeated at line {line}")
     if not isinstance(data, dict):
         whole("", data, "a mapping with a 'cases:' list", f"wrong type: top level is {_type_name(data)}")
         return None
@@ -507,7 +677,7 @@ def _yaml_entry(entry: Any, path: str, value_key: str, col: _Collector) -> tuple
                     "unknown field" + _closest(key, (value_key, "justification")))
     if value_key not in entry:
         col.missing(f"{path}.{value_key}", f"the key '{value_key}' (null when unknown)")
-    justification = _text(entry.get("justification"), f"{path}.justification", col)
+    justification = _text(entry.get("justification"), f"{path}.justification", col, long=True)
     return entry.get(value_key), justification, value_key in entry
 
 
@@ -527,8 +697,8 @@ def _record_from_yaml(case: Any, col: _Collector) -> dict | None:
     just: dict[str, str] = {}
     for key in _TEXT_FIELDS:
         if key in case:
-            rec["case_id" if key == "id" else key] = _text(case[key], key, col)
-    rec["notes"] = _text(case.get("notes"), "notes", col, required=False)
+            rec["case_id" if key == "id" else key] = _field_text(case[key], key, col)
+    rec["notes"] = _text(case.get("notes"), "notes", col, required=False, long=True)
     if "coded_on" in case:
         rec["coded_on"] = _date(case["coded_on"], "coded_on", col)
     if "sources" in case:
@@ -619,8 +789,8 @@ def _record_from_csv(row: dict, col: _Collector) -> dict:
     rec: dict[str, Any] = {"origin": row.get("origin", "").strip() or "new"}
     for name in _CSV_TEXT_COLUMNS:
         if name in row:
-            rec[name] = _text(row[name], name, col)
-    rec["notes"] = (row.get("notes") or "").strip() or None
+            rec[name] = _field_text(row[name], "id" if name == "case_id" else name, col, shown=name)
+    rec["notes"] = _text(row.get("notes"), "notes", col, required=False, long=True)
     if "coded_on" in row:
         rec["coded_on"] = _date(row["coded_on"], "coded_on", col)
     if "sources" in row:
@@ -639,7 +809,7 @@ def _record_from_csv(row: dict, col: _Collector) -> dict:
     for name in _JUSTIFIED_COLUMNS:
         jcol = f"{name}_justification"
         if jcol in row:
-            text = _text(row[jcol], jcol, col)
+            text = _text(row[jcol], jcol, col, long=True)
             if text:
                 just[name] = text
     if given == 0 and all(n in row for n in (*SCORE_COLUMNS, *CODE_COLUMNS)):
@@ -697,7 +867,7 @@ def _new_case_schema(published_ids: Iterable[str]) -> pa.DataFrameSchema:
 def _frame(records: list[dict]) -> pd.DataFrame:
     """Records -> frame with the dtypes the schema expects."""
     frame = pd.DataFrame(records)
-    for c in CASE_COLUMNS + NEW_CASE_EXTRA_COLUMNS + ["_label", "_format"]:
+    for c in CASE_COLUMNS + NEW_CASE_EXTRA_COLUMNS + ["_file", "_label", "_format"]:
         if c not in frame:
             frame[c] = None
     for c in SCORE_COLUMNS:
@@ -747,35 +917,87 @@ def _problem_at(frame: pd.DataFrame, i: int, column: str, value: Any, rule: str)
     if rule == "unique_id":
         others = frame[(frame["case_id"] == row["case_id"]) & (frame.index != i)]
         message += " (also used by " + "; ".join(
-            f"{o['source_file']} case {o['_label']}" for _, o in others.iterrows()) + ")"
+            f"{o['_file']} case {o['_label']}" for _, o in others.iterrows()) + ")"
     if isinstance(value, float) and value.is_integer() and column in CODE_COLUMNS:
         value = int(value)
     field = _YAML_PATHS.get(column, column) if row["_format"] == "yaml" else column
-    return Problem(row["source_file"], row["_label"], field, value, allowed, message)
+    return Problem(row["_file"], row["_label"], field, value, allowed, message)
 
 
 # --------------------------------------------------------------------------
 # Files
 # --------------------------------------------------------------------------
 
-def _case_files(directory: Path, problems: list[Problem]) -> list[Path]:
-    """Case files in ``directory`` (not recursive), sorted for a stable order."""
+def case_files(directory: str | Path, problems: list[Problem]) -> list[Path]:
+    """Case files in ``directory`` (not recursive), sorted for a stable order.
+
+    Only regular files count. A symbolic link (or a device, a pipe ...) with a case
+    file's name is refused without being opened: a link to a system file must never
+    be read, let alone echoed in a message. Files over the size limit are refused
+    before they are read. The build copies exactly these files.
+    """
+    directory = Path(directory)
     if not directory.is_dir():
         problems.append(Problem(str(directory), "", "", str(directory), "an existing directory",
                                 "case directory not found"))
         return []
-    files = sorted(p for p in directory.iterdir()
-                   if p.is_file() and p.suffix.lower() in CASE_FILE_SUFFIXES
-                   and not p.name.startswith(TEMPLATE_PREFIX) and not p.name.startswith("."))
-    if not files:
+    files = []
+    for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+        name = entry.name
+        if (not name.lower().endswith(CASE_FILE_SUFFIXES) or name.startswith(TEMPLATE_PREFIX)
+                or name.startswith(".")):
+            continue
+        path = directory / name
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            problems.append(Problem(str(path), "", "", "(symbolic link, not followed)",
+                                    "a regular file (copy the file into the directory)",
+                                    "symbolic link refused"))
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            if stat.S_ISDIR(st.st_mode):
+                continue  # a sub-directory named like a case file: not read (non-recursive)
+            problems.append(Problem(str(path), "", "", "(not a regular file)", "a regular file",
+                                    "not a regular file (device, pipe or socket) refused"))
+            continue
+        if st.st_size > LIMITS["file_bytes"]:
+            problems.append(Problem(str(path), "", "", f"{st.st_size} bytes",
+                                    f"at most {LIMITS['file_bytes']} bytes per file", "file too large"))
+            continue
+        files.append(path)
+    if len(files) > LIMITS["files"]:
+        problems.append(Problem(str(directory), "", "", f"{len(files)} files",
+                                f"at most {LIMITS['files']} case files", "too many case files"))
+        return []
+    if not files and not problems:
         problems.append(Problem(str(directory), "", "", "", "at least one *.yaml, *.yml or *.csv file "
                                 f"(files named {TEMPLATE_PREFIX}* are skipped)", "no case files found"))
     return files
 
 
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
-    """File contents as text; refuses anything that is not UTF-8."""
-    raw = path.read_bytes()
+    """File contents as text; refuses anything that is not UTF-8.
+
+    Opened without following links and read with a bound, so a file swapped for a
+    link or grown after :func:`case_files` looked at it is still refused.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        problems.append(Problem(str(path), "", "", "", "a readable regular file",
+                                f"cannot open the file ({exc.strerror})"))
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            problems.append(Problem(str(path), "", "", "(not a regular file)", "a regular file",
+                                    "not a regular file refused"))
+            return None
+        raw = fh.read(LIMITS["file_bytes"] + 1)
+    if len(raw) > LIMITS["file_bytes"]:
+        problems.append(Problem(str(path), "", "", "more bytes than allowed",
+                                f"at most {LIMITS['file_bytes']} bytes per file", "file too large"))
+        return None
     try:
         return raw.decode("utf-8-sig")  # tolerate the BOM some spreadsheet programs write
     except UnicodeDecodeError as exc:
@@ -798,13 +1020,13 @@ def _records_from_file(path: Path, problems: list[Problem]) -> list[dict]:
             cid = row.get("case_id", "").strip()
             label = f"{cid} (line {line})" if cid else f"line {line}"
             rec = _record_from_csv(row, _Collector(problems, file, label, "csv"))
-            records.append({**rec, "source_file": file, "_label": label, "_format": "csv"})
+            records.append({**rec, "source_file": path.name, "_file": file, "_label": label, "_format": "csv"})
         return records
     for n, case in enumerate(_parse_yaml(text, file, problems) or [], start=1):
         label = _yaml_label(case, n)
         rec = _record_from_yaml(case, _Collector(problems, file, label, "yaml"))
         if rec is not None:
-            records.append({**rec, "source_file": file, "_label": label, "_format": "yaml"})
+            records.append({**rec, "source_file": path.name, "_file": file, "_label": label, "_format": "yaml"})
     return records
 
 
@@ -816,8 +1038,13 @@ def validate_new_cases(directory: str | Path, published_ids: Iterable[str] = ())
     """
     problems: list[Problem] = []
     records = []
-    for path in _case_files(Path(directory), problems):
+    for path in case_files(directory, problems):
         records += _records_from_file(path, problems)
+        if len(records) > LIMITS["cases"]:
+            problems.append(Problem(str(directory), "", "", f"more than {LIMITS['cases']} cases",
+                                    f"at most {LIMITS['cases']} cases in all files", "too many cases; "
+                                    "reading stopped"))
+            return pd.DataFrame(columns=NEW_CASE_COLUMNS), _in_reading_order(problems)
     if not records:
         return pd.DataFrame(columns=NEW_CASE_COLUMNS), problems
     frame = _frame(records)
@@ -868,6 +1095,43 @@ def load_new_cases(directory: str | Path, published_ids: Iterable[str]) -> pd.Da
 # Command line
 # --------------------------------------------------------------------------
 
+def read_published_ids(path: str | Path, problems: list[Problem]) -> frozenset[str] | None:
+    """Case ids of a published case database (``data/cases.csv`` or ``--published FILE``).
+
+    The file must be a readable UTF-8 CSV with the columns of the case database;
+    anything else is a :class:`Problem` (file, missing columns), never a traceback.
+    """
+    path = Path(path)
+    label = f"--published {path}"
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        problems.append(Problem(label, "", "", str(path), "an existing CSV file (the case database)",
+                                f"cannot read the file ({exc.strerror})"))
+        return None
+    if not stat.S_ISREG(st.st_mode) or st.st_size > LIMITS["file_bytes"]:
+        problems.append(Problem(label, "", "", str(path), f"a regular CSV file of at most {LIMITS['file_bytes']} bytes",
+                                "not a usable case database"))
+        return None
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as exc:
+        problems.append(Problem(label, "", "", _plain(str(exc).splitlines()[0] if str(exc) else ""),
+                                "a CSV case database like data/cases.csv", "not readable as CSV"))
+        return None
+    missing = [c for c in CASE_COLUMNS if c not in frame.columns]
+    if missing:
+        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        problems.append(Problem(label, "", ", ".join(missing[:3]), f"columns {', '.join(map(_plain, frame.columns[:5]))}",
+                                "the columns of the case database (data/cases.csv)",
+                                f"not a case database: missing column(s) {shown}"))
+        return None
+    return frozenset(frame["case_id"])
+
+
 def default_published_ids(path: str | Path | None = None) -> frozenset[str] | None:
     """Case ids of the book from ``data/cases.csv``; None when the file is absent."""
     path = Path(path) if path else Path(__file__).resolve().parents[1] / "data" / "cases.csv"
@@ -889,7 +1153,14 @@ def main(argv: list[str] | None = None) -> int:
     val.add_argument("directory")
     val.add_argument("--published", help="case database with the book's ids (default data/cases.csv)")
     args = parser.parse_args(argv)
-    published = default_published_ids(args.published)
+    if args.published:
+        problems: list[Problem] = []
+        published = read_published_ids(args.published, problems)
+        if problems:
+            print(CaseValidationError(problems), file=sys.stderr)
+            return 1
+    else:
+        published = default_published_ids()
     if published is None:
         print("note: published case database not found; clashes with the book's ids not checked",
               file=sys.stderr)

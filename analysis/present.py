@@ -1,16 +1,17 @@
 """Putting tables and figures on a book page (used by the notebooks only).
 
 A table is written twice into the page's ``downloads/<page>/`` folder: the data
-CSV (full precision, the file readers download and cite) and a display CSV
-(rounded for reading) that Sphinx's ``csv-table`` directive renders as a
-numbered table with a caption and a label. A figure is saved as PNG (300 dpi),
+CSV (full precision, the file readers download and cite; text cells neutralised
+against spreadsheet formulas by :func:`analysis.escape.write_csv`) and a JSON
+file (rounded for reading) that the ``literal-table`` directive
+(:mod:`analysis.sphinx_fixes`) renders as a numbered table with a caption and a
+label, every cell a plain text node. A figure is saved as PNG (300 dpi),
 SVG and PDF and shown through a numbered ``figure`` directive. Both come with
 download links. The returned MyST text is displayed as a Markdown output, which
 myst-nb parses as MyST (``nb_render_markdown_format: myst`` in ``_config.yml``).
 """
 from __future__ import annotations
 
-import html
 import json
 import math
 import os
@@ -18,39 +19,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import escape
 from .audit import STATUSES
 
 BADGE_ROLE = {"match": "bdg-success", "rounding": "bdg-info", "mismatch": "bdg-danger", "not_derivable": "bdg-secondary"}
 
 
-def _display_value(x) -> str:
+def _display_value(x):
+    """A cell as shown: missing as an en dash, floats with up to three decimals, text as it is
+    (the ``literal-table`` directive puts it on the page as a text node, never parsed)."""
     if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
         return "–"
     if isinstance(x, float):
         # up to three decimals: enough to see why 28/15 = 1.867 was printed 1.86
         return f"{x:g}" if float(x).is_integer() else f"{x:.3f}".rstrip("0")
-    return rst_text(x)
-
-
-_RST_SPECIAL = "\\`*_|:<>[]"
-
-
-def rst_text(s) -> str:
-    """Text for a csv-table cell: reST inline markup and bare URIs (``javascript:...``)
-    are neutralised by backslash-escaping, so a cell always renders as the text it holds."""
-    out = str(s)
-    for ch in _RST_SPECIAL:
-        out = out.replace(ch, "\\" + ch)
-    return out
-
-
-def md_text(s) -> str:
-    """Text for a Markdown output: Markdown punctuation backslash-escaped, then HTML-escaped,
-    so names and notes from case files show as written and never become markup, links or script."""
-    out = str(s)
-    for ch in "\\`*_[]{}()#+!|:":
-        out = out.replace(ch, "\\" + ch)
-    return html.escape(out, quote=False)
+    return str(x)
 
 
 class Page:
@@ -82,18 +65,22 @@ class Page:
         ``audit`` rows for this table add a status badge above it.
         """
         data = df if data is None else data
-        data.to_csv(self.dir / f"{name}.csv", index=False, lineterminator="\n")
+        escape.write_csv(data, self.dir / f"{name}.csv")
         shown = df.map(_display_value)
-        shown.to_csv(self.dir / f"{name}.display.csv", index=False, lineterminator="\n")
         label = self._register("table", name, title, source, [self._rel(name + ".csv")])
-        badge = audit_badge(audit) if audit is not None else ""
         nb = _notebook()
-        made_by = f" Notebook: `{nb}`." if nb and nb not in source else ""
+        # everything shown goes into JSON and becomes docutils text nodes (analysis.sphinx_fixes)
+        spec = {"title": escape.one_line(title), "columns": [str(c) for c in shown.columns],
+                "rows": shown.values.tolist(), "source": escape.one_line(source),
+                "note": escape.one_line(note), "notebook": nb if nb and nb not in source else "",
+                "download": f"{name}.csv"}
+        (self.dir / f"{name}.table.json").write_text(json.dumps(spec, ensure_ascii=False, indent=0),
+                                                     encoding="utf-8")
+        badge = audit_badge(audit) if audit is not None else ""
         return (
             f"{badge}\n\n"
-            f"```{{csv-table}} {title}\n:file: {self._rel(name + '.display.csv')}\n:header-rows: 1\n"
-            f":name: {label}\n:class: book-table\n```\n\n"
-            f"<small>Source: {source}. {note}{made_by} Download: {{download}}`{name}.csv <{self._rel(name + '.csv')}>`</small>\n"
+            f"```{{literal-table}} {self._rel(name + '.table.json')}\n"
+            f":name: {label}\n:class: book-table\n```\n"
         )
 
     def figure(self, fig, name: str, caption: str, alt: str) -> str:
@@ -110,12 +97,15 @@ class Page:
         label = self._register("figure", name, caption, caption,
                                [self._rel(f"{name}.{ext}") for ext in ("png", "svg", "pdf")])
         nb = _notebook()
+        # the caption may hold case or data text: every punctuation character is escaped,
+        # so MyST shows it exactly as written (analysis.escape.myst)
+        shown = escape.myst(caption)
         if nb and nb not in caption:
-            caption = f"{caption} Notebook: `{nb}`."
+            shown += f" Notebook: `{nb}`."
         links = " · ".join(f"{{download}}`{ext.upper()} <{self._rel(name + '.' + ext)}>`" for ext in ("png", "svg", "pdf"))
         return (
-            f"```{{figure}} {self._rel(name + '.png')}\n:name: {label}\n:alt: {alt}\n:width: 100%\n\n"
-            f"{caption} Download: {links}\n```\n"
+            f"```{{figure}} {self._rel(name + '.png')}\n:name: {label}\n:alt: {escape.one_line(alt)}\n:width: 100%\n\n"
+            f"{shown} Download: {links}\n```\n"
         )
 
 
@@ -130,7 +120,3 @@ def audit_badge(audit: pd.DataFrame) -> str:
     parts = [f"{{{BADGE_ROLE[s]}}}`{counts[s]} {s.replace('_', ' ')}`" for s in STATUSES if counts.get(s, 0)]
     return "Audit: " + " ".join(parts) if parts else "Audit: no derived cells"
 
-
-def escape(text) -> str:
-    """HTML-escape user-supplied text (case names, notes) before it enters a page."""
-    return html.escape(str(text), quote=True)

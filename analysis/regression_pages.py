@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import models
+from . import escape, models
 from .pattern_tests import BLOCKS, TESTED
 from .sectors import SECTOR_LABELS
 from .variables import BASE_SECTOR, SECTORS, VARIABLES, model_frame
@@ -132,7 +132,7 @@ def run_regressions(cases: pd.DataFrame, *, outcomes, sectors=tuple(SECTORS), se
                                 n_perm=n_perm, n_boot=n_boot, seed=seed)
     table = models.regression_table(results, labels=TERM_LABELS)
     return RegressionRun(frame=frame, regressors=regressors, outcomes=list(outcomes), results=results,
-                         table=table, csv=flat_table(table).to_csv(index=False, lineterminator="\n"),
+                         table=table, csv=escape.write_csv(flat_table(table)),
                          latex=models.to_latex(table, caption=caption or None, label=label),
                          html=models.to_html(table))
 

@@ -45,7 +45,7 @@ from matplotlib.figure import Figure
 
 from ..audit import audit_row
 from ..cells import number, printed
-from .. import trade
+from .. import escape, trade
 
 PANEL_COLUMN = "External market conditions"
 EARNINGS, SHARE0, SHARE1, UNIT_VALUE = (
@@ -212,7 +212,7 @@ def quadrant_figure(classified: pd.DataFrame, panel: str) -> Figure:
     for (_, r), f in zip(ok.iterrows(), focus):
         x, y = r["share_change_pp"], r["unit_value_change_pct"]
         crowded = sum(abs(x - a) < 0.08 * xmax and abs(y - b) < 0.06 * ymax for a, b in placed)
-        ax.annotate(r["country"], (x, y), xytext=(4, 4 - 11 * crowded), textcoords="offset points",
+        ax.annotate(escape.mpl(r["country"]), (x, y), xytext=(4, 4 - 11 * crowded), textcoords="offset points",
                     fontsize=8, fontweight="bold" if f else "normal")
         placed.append((x, y))
     ax.axhline(0, color="grey", lw=0.8)
@@ -225,10 +225,10 @@ def quadrant_figure(classified: pd.DataFrame, panel: str) -> Figure:
     ax.set_xlabel("change in world market share (percentage points)")
     ax.set_ylabel("change in export unit value (%)")
     table = f"Table {d['table'].iloc[0]} " if "table" in d else ""
-    ax.set_title(f"{table}{hits[0]}\n{d['world_growth_label'].iloc[0]}", fontsize=10)
+    ax.set_title(escape.mpl(f"{table}{hits[0]}\n{d['world_growth_label'].iloc[0]}"), fontsize=10)
     missing = d.loc[~d.index.isin(ok.index), "country"].tolist()
     if missing:
-        fig.text(0.01, 0.01, "not placed (share or unit value missing, e.g. start share n.a.): " + ", ".join(missing), fontsize=8)
+        fig.text(0.01, 0.01, "not placed (share or unit value missing, e.g. start share n.a.): " + escape.mpl(", ".join(missing)), fontsize=8)
     return fig
 
 

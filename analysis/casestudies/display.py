@@ -13,7 +13,7 @@ hand the results to :class:`analysis.present.Page`; nothing here reads files.
 * :func:`consistency_view`: a chapter's consistency checks for display.
 * :func:`select_panels`, :func:`classification_view`, :func:`text_comparison_view`,
   :func:`disagreements`: the Chapter 8 page.
-* :func:`md_escape`: text made safe for a MyST paragraph.
+* :func:`md_escape`: text shown literally in a MyST paragraph (:func:`analysis.escape.myst`).
 """
 from __future__ import annotations
 
@@ -22,15 +22,13 @@ import re
 
 import pandas as pd
 
+from .. import escape
 from ..printed import parse_printed
 from .. import trade
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>$|#~])")
-
-
 def md_escape(text) -> str:
-    """Backslash-escape the characters MyST would read as markup (``$`` starts math)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    """Text shown exactly as written in a MyST paragraph (the project's one escaper)."""
+    return escape.myst(text)
 
 
 def _missing(x) -> bool:
