@@ -301,7 +301,7 @@ _BAD_SHORT = re.compile(f"[{_BAD_ANYWHERE}\r\n\t]")
 
 def _describe_char(ch: str) -> str:
     name = unicodedata.name(ch, "") or {"\n": "LINE FEED", "\t": "TAB", "\r": "CARRIAGE RETURN",
-                                        "\x00": "NUL"}.get(ch, "control character")
+                                        "\x00": "NUL"}.get(ch, "unnamed character")
     return f"U+{ord(ch):04X} {name}"
 
 
@@ -649,6 +649,9 @@ def _parse_yaml(text: str, file: str, problems: list[Problem]) -> list | None:
     if not cases:
         whole("cases", cases, "at least one case", "empty file: no cases")
         return None
+    if len(cases) > LIMITS["cases"]:
+        whole("cases", cases, f"at most {LIMITS['cases']} cases", f"too many cases ({len(cases)})")
+        return None
     return cases
 
 
@@ -759,6 +762,13 @@ def _parse_csv(text: str, file: str, problems: list[Problem]) -> list[tuple[int,
         return None
     header = [h.strip() for h in rows[0][1]]
     body = [(n, r) for n, r in rows[1:] if any(c.strip() for c in r)]  # blank lines are harmless
+    most = len(_CSV_REQUIRED) + len(_CSV_OPTIONAL)
+    if len(header) > 2 * most:
+        whole("", f"{len(header)} columns", f"the {most} columns listed in cases/README.md", "too many columns")
+        return None
+    if len(body) > LIMITS["cases"]:
+        whole("", f"{len(body)} rows", f"at most {LIMITS['cases']} cases", "too many cases")
+        return None
     bad = False
     for name in sorted({h for h in header if header.count(h) > 1}):
         whole(name, name, "each column once", "duplicate column")
