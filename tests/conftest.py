@@ -39,7 +39,9 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def two_books(tmp_path_factory):
     """A second, independent clean build of the published book, and the same book extended
-    with the Tavara example cases plus a case full of markup (tests/data/evil_cases).
+    with the Tavara example cases, a case full of markup (tests/data/evil_cases) and every
+    accepted file of the hostile corpus (tests/data/hostile, issue 9: one build serves the
+    extended-edition tests and the hostile-input browser tests).
 
     Independent of ``site`` (own workdir, own cache), so comparing the two published
     builds tests that a build is reproducible byte for byte.
@@ -51,6 +53,16 @@ def two_books(tmp_path_factory):
     cases.mkdir()
     shutil.copy(ROOT / "cases" / "examples" / "tavara_1993.yaml", cases)
     shutil.copy(ROOT / "tests" / "data" / "evil_cases" / "evil.yaml", cases)
+    for name in hostile_accepted():
+        shutil.copy(ROOT / "tests" / "data" / "hostile" / name, cases)
     published = b.build(b.read_runs(), jobs=2, workdir=work, out=work / "published")
     extended = b.build(b.read_runs(), jobs=2, workdir=work, out=work / "extended", cases_dir=cases)
     return published, extended
+
+
+def hostile_accepted() -> list[str]:
+    """Files of the hostile corpus that validation accepts (tests/data/hostile/expected.csv)."""
+    import csv
+
+    with (ROOT / "tests" / "data" / "hostile" / "expected.csv").open(encoding="utf-8") as f:
+        return [r["file"] for r in csv.DictReader(f) if r["outcome"] == "accepted"]
