@@ -32,6 +32,7 @@ lock: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_models.py
+	$(BIN)/python bench/bench_validate.py
 
 # Build timings: clean, no-change, one new case, naive jupyter-book, floor (several minutes)
 bench-build: $(STAMP)

@@ -124,7 +124,9 @@ def render_citation_page(pages: list[dict]) -> str:
     if not listed:
         out.append("The book has no numbered tables or figures yet.\n")
     for p in listed:
-        out.append(f"### {_heading_text(p['title'])}\n")
+        # a run's title may come from a case file: escaped; a notebook's own heading is our Markdown already
+        heading = p["title"] if p.get("title_is_markdown") else _heading_text(p["title"])
+        out.append(f"### {heading}\n")
         for it in sorted(p["items"], key=lambda i: i["label"]):
             kind = "Figure" if it["kind"] == "figure" else "Table"
             out.append(f"{kind} {{ref}}`{it['label']}` — key `{item_key(it['label'])}`\n")
@@ -151,9 +153,10 @@ def write_citation_page(stage: Path, pages: list[dict]) -> None:
     for p in pages:
         title = p["title"]
         executed = Path(stage) / f"{p['page']}.ipynb"
+        from_heading = None
         if (not title or title == p["page"]) and executed.exists():
-            title = notebook_title(executed) or title  # the page's own heading
-        named.append({**p, "title": title})
+            from_heading = notebook_title(executed)  # the page's own heading (Markdown we wrote)
+        named.append({**p, "title": from_heading or title, "title_is_markdown": bool(from_heading)})
     Path(stage).joinpath("how_to_cite.md").write_text(render_citation_page(named), encoding="utf-8")
 
 

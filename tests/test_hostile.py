@@ -191,3 +191,11 @@ def test_latex_and_bibtex_escape_balance_braces():
                     assert depth >= 0, out
             assert depth == 0, out
             assert "\\input" not in out.replace("\\textbackslash{}", "")
+
+
+def test_validation_benchmark_smoke():
+    """bench/bench_validate.py at a smoke size (the full 10,000 cases run in bench/)."""
+    done = subprocess.run([sys.executable, "bench/bench_validate.py", "--cases", "200"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("200 cases") and "met" in done.stdout

@@ -181,7 +181,7 @@ def visit(browser, served):
             img_x: document.querySelectorAll('img[src="x"]').length,
             svg_onload: document.querySelectorAll('svg[onload]').length,
             js_links: [...document.querySelectorAll('a[href]')].filter(a => a.href.trim().toLowerCase().startsWith('javascript:')).length,
-            outside_links: document.querySelectorAll('link[href*="evil"], script[src*="evil"]').length,
+            outside_links: document.querySelectorAll('link[href*="evil.example"], script[src*="evil.example"]').length,
             user_styles: [...document.querySelectorAll('style')].filter(s => s.textContent.includes('display:none')).length,
             math: document.querySelectorAll('mjx-container, .MathJax, script[type^="math/"]').length,
         })""")
