@@ -6,7 +6,7 @@
 
 The cases are copies of ``cases/TEMPLATE.yaml``'s case with distinct ids and
 varied scores, written as one file. Validation runs in a fresh child process
-(``python -m analysis.newcases validate DIR``, what a user runs), so the peak
+(``python -m analysis.io.newcases validate DIR``, what a user runs), so the peak
 resident memory it reports (``ru_maxrss`` of the child) is that of validation
 alone, interpreter and imports included. Figures are recorded in
 ``docs/performance.md``.
@@ -51,7 +51,7 @@ def run(n: int) -> dict:
         size = write_cases(cases / "many.yaml", n)
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t0 = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "analysis.newcases", "validate", str(cases)],
+        done = subprocess.run([sys.executable, "-m", "analysis.io.newcases", "validate", str(cases)],
                               cwd=ROOT, capture_output=True, text=True)
         seconds = time.perf_counter() - t0
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

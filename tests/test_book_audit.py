@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-from analysis.book_audit import book_audit, stale_errata, unexplained_mismatches
-from analysis.data import load_book_data
+from analysis.audit.book_audit import book_audit, stale_errata, unexplained_mismatches
+from analysis.io.data import load_book_data
 
 
 def test_audit_covers_every_printed_derived_cell(book_data):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from analysis import escape
-from analysis import newcases as nc
+from analysis.io import newcases as nc
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "tests" / "data" / "hostile"
@@ -94,7 +94,7 @@ def test_symlinked_system_file_is_never_read_or_echoed(tmp_path):
 
 
 def _cli(directory: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis.newcases", "validate", str(directory), *extra],
+    return subprocess.run([sys.executable, "-m", "analysis.io.newcases", "validate", str(directory), *extra],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 

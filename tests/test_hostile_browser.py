@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from analysis import newcases as nc
+from analysis.io import newcases as nc
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "tests" / "data" / "hostile"
@@ -89,7 +89,7 @@ def test_same_cases_from_two_directories_give_the_same_runs(tmp_path):
     same parameters and inputs whatever directory the user named, so the pages are identical."""
     import shutil
 
-    from analysis import build as b
+    from analysis.book import build as b
 
     dirs = []
     for where in ("one/cases", "two/deeper/other-name"):

@@ -1,0 +1,133 @@
+"""Small Sphinx extension for the book's HTML (loaded through ``sphinx.extra_extensions``
+in ``_config.yml``; importable because the package is installed, ``pip install -e .``).
+
+1. sphinx-book-theme prints the page title into a print-only header as
+   ``<h1>{{ pagetitle }}</h1>`` without escaping it, and ``pagetitle`` is the
+   title as plain text, so a title containing ``<img onerror=...>`` (a new
+   case's name, say) would become live HTML. The title is HTML-escaped here
+   before the template sees it.
+2. Inline scripts added after the builder starts (sphinx-thebe's
+   ``THEBE_JS_URL``, sphinx-togglebutton's selector) are emitted twice by
+   Sphinx 7.4, because the builder stores them once under the file name
+   ``None`` and once under ``''``; the second ``const THEBE_JS_URL`` then throws
+   "Identifier has already been declared" in every page. Sphinx fixed this
+   upstream (sphinx-doc/sphinx#13402, Sphinx 8.2); until the pinned Sphinx has
+   the fix, each page's script list is deduplicated here.
+
+3. The ``literal-table`` directive (:class:`LiteralTable`) renders the book's tables
+   from JSON as docutils text nodes, so case text in a cell, caption or source line
+   is never parsed (issue 9).
+
+tests/test_sphinx_fixes.py checks both handlers; the browser tests fail on any
+console error and tests/test_extended.py on live markup from case files. (The
+theme's other first-visit console error, "Got invalid theme mode", is avoided in
+``_config.yml`` by ``html_context: {default_mode: auto}``.)
+"""
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
+
+
+def _escape_pagetitle(app, pagename, templatename, context, doctree) -> None:
+    if isinstance(context.get("pagetitle"), str):
+        context["pagetitle"] = html.escape(context["pagetitle"], quote=False)
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for js in scripts:
+        key = (getattr(js, "filename", None) or "", getattr(js, "priority", None),
+               tuple(sorted(getattr(js, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    if len(unique) != len(scripts):
+        context["script_files"] = unique  # a new list: the builder restores its own after the page
+
+
+def setup(app):
+    # after sphinx-book-theme's own handler (default priority 500) has set pagetitle
+    app.connect("html-page-context", _escape_pagetitle, priority=900)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.add_directive("literal-table", LiteralTable)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# ---------------------------------------------------------------- literal tables
+
+class LiteralTable(SphinxDirective):
+    """``literal-table``: a numbered table whose every cell, caption and source line is
+    a docutils text node, read from a JSON file written by :meth:`analysis.present.Page.table`.
+
+    No parser (MyST, reST, Jinja) ever sees the text: it does not pass through the
+    page source at all. The JSON holds ``title``, ``columns``, ``rows``, and
+    optionally ``source``, ``note``, ``notebook`` and ``download`` (a file next to
+    the JSON offered as a download).
+    """
+
+    required_arguments = 1
+    option_spec = {"name": directives.unchanged, "class": directives.class_option}
+
+    def run(self):
+        rel, path = self.env.relfn2path(self.arguments[0], self.env.docname)
+        self.env.note_dependency(rel)
+        spec = json.loads(Path(path).read_text(encoding="utf-8"))
+        ncols = len(spec["columns"])
+        table = nodes.table(classes=["colwidths-auto", *self.options.get("class", [])])
+        table += nodes.title(spec["title"], spec["title"])
+        group = nodes.tgroup(cols=ncols)
+        table += group
+        for _ in range(ncols):
+            group += nodes.colspec(colwidth=1)
+
+        def row(cells):
+            r = nodes.row()
+            for cell in cells:
+                entry = nodes.entry()
+                if cell is not None and cell != "":
+                    entry += nodes.paragraph(str(cell), str(cell))
+                r += entry
+            return r
+
+        head = nodes.thead()
+        head += row(spec["columns"])
+        body = nodes.tbody()
+        for cells in spec["rows"]:
+            body += row(cells)
+        group += head
+        group += body
+        self.add_name(table)
+        out = [table]
+        line = nodes.inline(classes=["small"])
+        parts = []
+        if spec.get("source"):
+            parts.append(f"Source: {spec['source']}.")
+        if spec.get("note"):
+            parts.append(spec["note"])
+        if parts:
+            line += nodes.Text(" ".join(parts) + " ")
+        if spec.get("notebook"):
+            line += nodes.Text("Notebook: ")
+            line += nodes.literal(spec["notebook"], spec["notebook"])
+            line += nodes.Text(". ")
+        if spec.get("download"):
+            target = (Path(self.arguments[0]).parent / spec["download"]).as_posix()
+            ref = addnodes.download_reference("", "", refdoc=self.env.docname, refdomain="",
+                                              reftype="download", refexplicit=True, refwarn=False,
+                                              reftarget=target)
+            ref += nodes.literal(spec["download"], spec["download"], classes=["xref", "download"])
+            line += nodes.Text("Download: ")
+            line += ref
+        if len(line):
+            out.append(nodes.paragraph("", "", line, classes=["table-source"]))
+        return out

@@ -1,0 +1,209 @@
+"""Schemas of every data file, as pandera DataFrameSchemas.
+
+Each schema documents its columns (``description``) so that the data
+dictionary page of the book is generated from the same objects that validate
+the files.
+"""
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from analysis.vocab import CE_DEGREES, EE_COMPONENTS, GOVERNANCE_COLUMNS as GOV_COLUMNS, JA_COMPONENTS, SECTORS
+from analysis.vocab import UPGRADING_COLUMNS
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+_half_steps = pa.Check(lambda s: ((s * 2) % 1 == 0), element_wise=False,
+                       error="0-3 in steps of 0.5", name="half_steps")
+
+
+def _score(description: str) -> pa.Column:
+    return pa.Column(float, [pa.Check.in_range(0, 3), _half_steps], nullable=True,
+                     description=description)
+
+
+_UPGRADING_TEXT = {
+    "upgrading_product": "Product upgrading score: 0 absent, 1 low, 2 medium, 3 high (halves allowed).",
+    "upgrading_process": "Process upgrading score, same scale.",
+    "upgrading_functional": "Functional upgrading score, same scale (N/A in the book = missing).",
+    "upgrading_intersectoral": "Intersectoral upgrading score, same scale.",
+}
+_GOV_TEXT = {
+    "gov_market": "Market-type chains: 0 absent, 1 domestic chain, 2 global chain, 3 both (Table 9.2).",
+    "gov_network": "Network-type chains, same codes.",
+    "gov_quasi_hierarchy": "Quasi-hierarchical chains, same codes.",
+    "gov_hierarchy": "Hierarchical chains, same codes.",
+}
+_COMPONENT_TEXT = {
+    "ee_labour_market": "EE component: specialized labour market (0-3).",
+    "ee_local_inputs": "EE component: local availability of inputs (0-3).",
+    "ee_information": "EE component: ease of access to information (0-3).",
+    "ee_market_access": "EE component: ease of access to markets (0-3).",
+    "ja_vertical_backward": "JA component: backward vertical linkages, with suppliers (0-3).",
+    "ja_vertical_forward": "JA component: forward vertical linkages, with buyers (0-3).",
+    "ja_horizontal_bilateral": "JA component: bilateral horizontal cooperation between firms (0-3).",
+    "ja_horizontal_multilateral": "JA component: multilateral horizontal cooperation, e.g. associations (0-3).",
+}
+
+CASES = pa.DataFrameSchema(
+    {
+        "case_id": pa.Column(str, pa.Check.str_matches(SLUG), unique=True,
+                             description="Stable identifier (slug), used in every other file."),
+        "name": pa.Column(str, description="Display name: industry, location."),
+        "industry": pa.Column(str, description="Industry or main product."),
+        "location": pa.Column(str, description="Place of the cluster as printed in the book's tables."),
+        "country": pa.Column(str, description="Country."),
+        "sector": pa.Column(str, pa.Check.isin(SECTORS),
+                            description="Sector group: " + ", ".join(SECTORS) + "."),
+        "sources": pa.Column(str, nullable=True, description="References for the case, as printed in Table 1.3."),
+        "book_chapter": pa.Column("Int64", pa.Check.in_range(2, 7), nullable=True,
+                                  description="Chapter of the book holding the new field study, if any."),
+        "origin": pa.Column(str, pa.Check.isin(["book", "new"]),
+                            description="'book' for published cases, 'new' for cases added by users."),
+        "ce_degree": pa.Column(str, pa.Check.isin(list(CE_DEGREES)), nullable=True,
+                               description="Degree of collective efficiency (Tables 9.4-9.6): low, medium, high; empty where unpublished."),
+        **{c: _score(_UPGRADING_TEXT[c]) for c in UPGRADING_COLUMNS},
+        **{c: pa.Column("Int64", pa.Check.isin([0, 1, 2, 3]), nullable=True, description=_GOV_TEXT[c])
+           for c in GOV_COLUMNS},
+        **{c: _score(_COMPONENT_TEXT[c]) for c in (*EE_COMPONENTS, *JA_COMPONENTS)},
+        "coder": pa.Column(str, nullable=True, description="Who assigned the scores."),
+        "coded_on": pa.Column(str, nullable=True, description="When the scores were assigned (ISO date)."),
+        "notes": pa.Column(str, nullable=True, description="Our notes, e.g. spelling variants across tables."),
+    },
+    strict=True, coerce=True, name="cases",
+)
+
+RECONCILIATION = pa.DataFrameSchema(
+    {
+        "table": pa.Column(str, pa.Check.isin(["1.2", "1.3", "9.2", "9.4", "9.5", "9.6"]),
+                           description="Book table in which the row is printed."),
+        "group": pa.Column(str, nullable=True, description="Sub-heading the row is printed under (industry or sector)."),
+        "printed_label": pa.Column(str, description="Row label exactly as printed."),
+        "line": pa.Column(int, pa.Check.ge(1), description="Line of the row in the source text of the book."),
+        "case_id": pa.Column(str, pa.Check.str_matches(SLUG), description="The case the row is assigned to."),
+        "decision": pa.Column(str, description="How the row was matched to the case."),
+        "evidence": pa.Column(str, nullable=True, description="Evidence for a non-obvious match."),
+    },
+    strict=True, coerce=True, unique=["table", "line", "case_id"], name="reconciliation",
+)
+
+PRINTED_VALUES = pa.DataFrameSchema(
+    {
+        "table": pa.Column(str, description="Book table."),
+        "row": pa.Column(str, description="Case id, sector code, or 'Total' / 'Average'."),
+        "column": pa.Column(str, description="Column heading as printed."),
+        "printed": pa.Column(str, description="Cell exactly as printed."),
+        "line": pa.Column(int, pa.Check.ge(1), description="Line in the source text."),
+    },
+    strict=True, coerce=True, unique=["table", "row", "column"], name="printed values",
+)
+
+TABLE_1_2 = pa.DataFrameSchema(
+    {
+        "row_no": pa.Column(int, pa.Check.in_range(1, 12), unique=True, description="Row number as printed."),
+        "cluster": pa.Column(str, description="Cluster label as printed."),
+        "case_id": pa.Column(str, pa.Check.str_matches(SLUG), description="Case in cases.csv."),
+        "country": pa.Column(str, description="Country."),
+        "date_of_creation": pa.Column(str, description="Date of creation as printed (e.g. '1980s')."),
+        **{c: pa.Column(str, nullable=True, description=d) for c, d in [
+            ("firms", "Number of firms, printed text ('65 + 150' kept)."),
+            ("production_1995", "Production 1995, US$ millions (printed)."),
+            ("production_2002", "Production 2002, US$ millions (printed)."),
+            ("exports_1996", "Exports 1996, US$ millions (printed)."),
+            ("exports_2002", "Exports 2002, US$ millions (printed)."),
+            ("direct_jobs", "Direct jobs (printed)."),
+            ("indirect_jobs", "Indirect jobs (printed)."),
+            ("footnotes", "Footnote markers attached to the row."),
+        ]},
+        "line": pa.Column(int, pa.Check.ge(1), description="Line in the source text."),
+    },
+    strict=True, coerce=True, name="Table 1.2",
+)
+
+NOTES = pa.DataFrameSchema(
+    {"marker": pa.Column(str), "note": pa.Column(str), "line": pa.Column(int, pa.Check.ge(1))},
+    strict=True, coerce=True, name="table notes",
+)
+
+TABLE_1_1 = pa.DataFrameSchema(
+    {
+        "sector": pa.Column(str, pa.Check.isin(SECTORS)),
+        "industries": pa.Column(str),
+        "learning_pattern": pa.Column(str),
+        "item": pa.Column(int, pa.Check.ge(1)),
+        "characteristic": pa.Column(str, description="Our paraphrase of the printed bullet."),
+        "line": pa.Column(int, pa.Check.ge(1)),
+    },
+    strict=True, coerce=True, unique=["sector", "item"], name="Table 1.1",
+)
+
+TABLE_9_3 = pa.DataFrameSchema(
+    {
+        "block": pa.Column(str, pa.Check.isin(["learning_pattern", "collective_efficiency",
+                                               "global_leaders", "other_sources"])),
+        "upgrading": pa.Column(str, pa.Check.isin(["product", "process", "functional"]), nullable=True),
+        "sector": pa.Column(str, pa.Check.isin(SECTORS)),
+        "label": pa.Column(str, description="Cell as printed."),
+        "footnote": pa.Column(str, nullable=True),
+        "line": pa.Column(int, pa.Check.ge(1)),
+    },
+    strict=True, coerce=True, unique=["block", "upgrading", "sector"], name="Table 9.3",
+)
+
+ERRATA = pa.DataFrameSchema(
+    {
+        "table": pa.Column(str),
+        "row": pa.Column(str),
+        "column": pa.Column(str),
+        "kind": pa.Column(str, pa.Check.isin(["rounding_slip", "genuine"]),
+                          description="rounding_slip: off only by a rounding convention the book did not use elsewhere; genuine: an inconsistency no rounding explains."),
+        "explanation": pa.Column(str),
+    },
+    strict=True, coerce=True, unique=["table", "row", "column"], name="errata",
+)
+
+PROVENANCE = pa.DataFrameSchema(
+    {
+        "table": pa.Column(str, unique=True, description="Book table number."),
+        "title": pa.Column(str, description="Table title (shortened)."),
+        "source_lines": pa.Column(str, pa.Check.str_matches(r"^\d+-\d+$"), description="Line range in the source text."),
+        "data_file": pa.Column(str, description="Where the transcription lives."),
+        "transcription": pa.Column(str, description="Layout decisions and how garbled parts were reconstructed."),
+    },
+    strict=True, coerce=True, name="provenance",
+)
+
+CASE_REFERENCES = pa.DataFrameSchema(
+    {
+        "case_id": pa.Column(str, pa.Check.str_matches(SLUG), description="Case in cases.csv."),
+        "bibkey": pa.Column(str, description="Key of the work in references.bib."),
+        "as_printed": pa.Column(str, description="The citation as printed in the case's sources (Table 1.3)."),
+    },
+    strict=True, coerce=True, unique=["case_id", "bibkey"], name="case references",
+)
+
+SCHEMAS = {
+    "cases.csv": CASES,
+    "reconciliation.csv": RECONCILIATION,
+    "errata.csv": ERRATA,
+    "provenance.csv": PROVENANCE,
+    "case_references.csv": CASE_REFERENCES,
+    "book/printed_values.csv": PRINTED_VALUES,
+    "book/table_1_1.csv": TABLE_1_1,
+    "book/table_1_2.csv": TABLE_1_2,
+    "book/table_1_2_notes.csv": NOTES,
+    "book/table_9_3.csv": TABLE_9_3,
+    "book/table_9_3_notes.csv": NOTES,
+}
+
+
+def dictionary(schema: pa.DataFrameSchema):
+    """Columns of ``schema`` as a table: name, type, nullable, checks, description."""
+    import pandas as pd
+
+    rows = []
+    for name, col in schema.columns.items():
+        checks = "; ".join(str(c.error or c.name) for c in col.checks)
+        rows.append({"column": name, "type": str(col.dtype), "missing allowed": bool(col.nullable),
+                     "rule": checks, "meaning": col.description or ""})
+    return pd.DataFrame(rows)
