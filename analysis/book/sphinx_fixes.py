@@ -25,7 +25,6 @@ theme's other first-visit console error, "Got invalid theme mode", is avoided in
 """
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
@@ -34,10 +33,12 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
+from analysis import escape
+
 
 def _escape_pagetitle(app, pagename, templatename, context, doctree) -> None:
     if isinstance(context.get("pagetitle"), str):
-        context["pagetitle"] = html.escape(context["pagetitle"], quote=False)
+        context["pagetitle"] = escape.html(context["pagetitle"])
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
