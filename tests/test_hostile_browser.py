@@ -232,3 +232,23 @@ def test_citation_page_lists_the_titles_literally(visit):
     text = flat(seen["article"])
     for row in ACCEPTED:
         assert flat(f"New case: {case_of(row)['name']}") in text, row["file"]
+
+
+def test_search_results_show_titles_literally(browser, served):
+    """Sphinx's search page inserts titles with innerHTML: the index must hold them escaped."""
+    base, _ = served
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs, outside = [], []
+    context.route("**/*", lambda r: r.continue_() if urlsplit(r.request.url).hostname == "127.0.0.1"
+                  else (outside.append(r.request.url), r.abort("blockedbyclient")))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(urljoin(base, "search.html?q=hostile"), wait_until="load")
+    page.wait_for_function("document.querySelectorAll('ul.search li').length >= 10", timeout=30_000)
+    page.wait_for_timeout(500)
+    results = flat(page.locator("ul.search").first.inner_text())
+    injected = page.evaluate("document.querySelectorAll('ul.search img, ul.search svg, ul.search iframe').length")
+    context.close()
+    assert not dialogs and not outside and injected == 0
+    shown = [r for r in ACCEPTED if flat(f"New case: {case_of(r)['name']}") in results]
+    assert len(shown) >= 10, results[:500]

@@ -14,7 +14,9 @@ in ``_config.yml``; importable because the package is installed, ``pip install -
    upstream (sphinx-doc/sphinx#13402, Sphinx 8.2); until the pinned Sphinx has
    the fix, each page's script list is deduplicated here.
 
-3. The ``literal-table`` directive (:class:`LiteralTable`) renders the book's tables
+3. Titles in the search index are stored HTML-escaped (:func:`_escape_search_titles`):
+   Sphinx 7.4's search page inserts them with ``innerHTML``.
+4. The ``literal-table`` directive (:class:`LiteralTable`) renders the book's tables
    from JSON as docutils text nodes, so case text in a cell, caption or source line
    is never parsed (issue 9).
 
@@ -56,7 +58,29 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
         context["script_files"] = unique  # a new list: the builder restores its own after the page
 
 
+def _escape_search_titles() -> None:
+    """Sphinx 7.4's search page puts page and section titles into the results with
+    ``innerHTML`` (searchtools.js ``_displayItem``), but stores them in
+    ``searchindex.js`` as plain text, so a case name such as ``<img src=x onerror=...>``
+    in a page title would run on the search page. The titles are stored HTML-escaped
+    instead (the browser then shows them as written)."""
+    from sphinx.search import IndexBuilder
+
+    if getattr(IndexBuilder.feed, "_escapes_titles", False):
+        return
+    original = IndexBuilder.feed
+
+    def feed(self, docname, filename, title, doctree):
+        original(self, docname, filename, title, doctree)
+        self._titles[docname] = escape.html(self._titles[docname]) if self._titles[docname] else self._titles[docname]
+        self._all_titles[docname] = [(escape.html(t), tid) for t, tid in self._all_titles[docname]]
+
+    feed._escapes_titles = True
+    IndexBuilder.feed = feed
+
+
 def setup(app):
+    _escape_search_titles()
     # after sphinx-book-theme's own handler (default priority 500) has set pagetitle
     app.connect("html-page-context", _escape_pagetitle, priority=900)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
