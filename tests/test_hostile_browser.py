@@ -243,7 +243,7 @@ def test_search_results_show_titles_literally(browser, served):
     context.route("**/*", lambda r: r.continue_() if urlsplit(r.request.url).hostname == "127.0.0.1"
                   else (outside.append(r.request.url), r.abort("blockedbyclient")))
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(urljoin(base, "search.html?q=hostile"), wait_until="load")
+    page.goto(urljoin(base, "search.html?q=case"), wait_until="load")
     page.wait_for_function("document.querySelectorAll('ul.search li').length >= 10", timeout=30_000)
     page.wait_for_timeout(500)
     results = flat(page.locator("ul.search").first.inner_text())
