@@ -163,15 +163,38 @@ ERRATA = pa.DataFrameSchema(
     strict=True, coerce=True, unique=["table", "row", "column"], name="errata",
 )
 
+PAGE_KINDS = ("chapter", "section", "table", "figure")
+_LINE_RANGE = r"^\d+-\d+$"
+
+
+def _range_ordered(df) -> bool:
+    lo_hi = df["source_lines"].str.split("-", expand=True).astype(int)
+    return bool((lo_hi[0] <= lo_hi[1]).all())
+
+
+def _page_end_ok(df) -> bool:
+    end = df["page_end"]
+    return bool(((end.isna()) | (end >= df["page"])).all())
+
+
 PROVENANCE = pa.DataFrameSchema(
     {
-        "table": pa.Column(str, unique=True, description="Book table number."),
-        "title": pa.Column(str, description="Table title (shortened)."),
-        "source_lines": pa.Column(str, pa.Check.str_matches(r"^\d+-\d+$"), description="Line range in the source text."),
-        "data_file": pa.Column(str, description="Where the transcription lives."),
+        "kind": pa.Column(str, pa.Check.isin(PAGE_KINDS), description="chapter, section, table or figure."),
+        "number": pa.Column(str, description="Number as printed ('9.4'; chapters '9'; sections '<chapter>-s<n>')."),
+        "title": pa.Column(str, description="Title as in the book's own lists (contents, lists of tables and figures)."),
+        "page": pa.Column(int, pa.Check.ge(1), nullable=False,
+                          description="Printed page: of the table or figure as the book's list gives it; first page "
+                                      "of a chapter or section."),
+        "page_end": pa.Column("Int64", pa.Check.ge(1), nullable=True,
+                              description="Last printed page of a chapter or section (empty for tables and figures)."),
+        "source_lines": pa.Column(str, pa.Check.str_matches(_LINE_RANGE),
+                                  description="Line range in the text extraction of the book (first-last)."),
+        "data_file": pa.Column(str, description="Where the transcription lives ('none' if not transcribed)."),
         "transcription": pa.Column(str, description="Layout decisions and how garbled parts were reconstructed."),
     },
-    strict=True, coerce=True, name="provenance",
+    checks=[pa.Check(_range_ordered, error="source_lines must run first-last"),
+            pa.Check(_page_end_ok, error="page_end must not precede page")],
+    strict=True, coerce=True, unique=["kind", "number"], name="provenance",
 )
 
 CASE_REFERENCES = pa.DataFrameSchema(
