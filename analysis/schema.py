@@ -153,14 +153,58 @@ TABLE_9_3 = pa.DataFrameSchema(
 
 ERRATA = pa.DataFrameSchema(
     {
-        "table": pa.Column(str),
-        "row": pa.Column(str),
-        "column": pa.Column(str),
+        "root_cause": pa.Column(str, pa.Check.str_matches(r"^E\d\d$"), unique=True,
+                                description="Identifier of the root cause (E01, E02, ...); audit rows point at it."),
         "kind": pa.Column(str, pa.Check.isin(["rounding_slip", "genuine"]),
-                          description="rounding_slip: off only by a rounding convention the book did not use elsewhere; genuine: an inconsistency no rounding explains."),
-        "explanation": pa.Column(str),
+                          description="rounding_slip: a cell printed off its own rounding; genuine: a contradiction no rounding explains."),
+        "title": pa.Column(str, description="The erratum in one line."),
+        "quantity_a": pa.Column(str, description="The first statement of the quantity, as printed (with value)."),
+        "page_a": pa.Column(str, pa.Check.str_matches(r"^pp?\. \d+"), description="Printed page of the first statement."),
+        "quantity_b": pa.Column(str, description="The second statement, or the computation it contradicts."),
+        "page_b": pa.Column(str, pa.Check.str_matches(r"^pp?\. \d+"), description="Printed page of the second statement."),
+        "same_quantity": pa.Column(str, description="Why the two are the same quantity (definition, unit, geography, period, source)."),
+        "explanation": pa.Column(str, description="What the gap is and what may explain it (our words)."),
     },
-    strict=True, coerce=True, unique=["table", "row", "column"], name="errata",
+    strict=True, coerce=True, name="errata",
+)
+
+_J_TEXT = "nullable text"
+JUDGEMENTS = pa.DataFrameSchema(
+    {
+        "table": pa.Column(str, description="Audit row key: table or comparison label."),
+        "row": pa.Column(str, description="Audit row key: row."),
+        "column": pa.Column(str, description="Audit row key: column."),
+        "printed_figure": pa.Column(str, nullable=True, description="The stated figure to read instead of the printed text ('qualitative': a description, not a number)."),
+        "printed_qualifier": pa.Column(str, nullable=True, description="Qualifier rule of the stated figure (data/book/qualifiers.csv); empty: plain."),
+        "printed_step": pa.Column(float, nullable=True, description="Rounding unit of the stated figure if not its last significant digit."),
+        "computed_figure": pa.Column(str, nullable=True, description="The other side as a stated figure (read by the same rules)."),
+        "computed_qualifier": pa.Column(str, nullable=True, description="Qualifier of the other side when it is a stated figure."),
+        "computed_step": pa.Column(float, nullable=True, description="Rounding unit of the other side when it is a stated figure."),
+        "computed_tolerance": pa.Column(float, nullable=True, description="Error a computed side carries from rounded inputs."),
+        "relation": pa.Column(str, pa.Check.isin(["equal", "printed_le_computed", "printed_ge_computed"]), nullable=True,
+                              description="equal, or a part against its whole (printed <= or >= computed)."),
+        "nested": pa.Column(str, pa.Check.isin(["definition", "geography", "period"]), nullable=True,
+                            description="For a part/whole relation: the attribute that differs by design."),
+        **{f"{side}_{a}": pa.Column(str, nullable=True, description=f"{a.capitalize()} of the {side} side.")
+           for side in ("printed", "computed") for a in ("definition", "unit", "geography", "period", "source")},
+        "root_cause": pa.Column(str, pa.Check.str_matches(r"^E\d\d$"), nullable=True, description="Erratum the row belongs to."),
+        "role": pa.Column(str, pa.Check.isin(["origin", "follows"]), nullable=True,
+                          description="origin: the contradiction itself; follows: a cell that follows arithmetically from it (not counted again)."),
+        "reason": pa.Column(str, nullable=True, description="Why the row is judged so (our words)."),
+    },
+    strict=True, coerce=True, unique=["table", "row", "column"], name="judgements",
+)
+
+AUDIT_BEFORE = pa.DataFrameSchema(
+    {
+        "table": pa.Column(str), "row": pa.Column(str), "column": pa.Column(str),
+        "printed": pa.Column(str, nullable=True), "computed": pa.Column(float, nullable=True),
+        "status": pa.Column(str, pa.Check.isin(["match", "rounding", "mismatch", "not_derivable"])),
+        "rule": pa.Column(str, nullable=True), "note": pa.Column(str, nullable=True),
+        "line": pa.Column("Int64", nullable=True), "kind": pa.Column(str), "chapter": pa.Column(int),
+        "erratum_kind": pa.Column(str, nullable=True), "erratum": pa.Column(str, nullable=True),
+    },
+    strict=True, coerce=True, name="audit before the judging standard (main at ce1a6c4)",
 )
 
 PAGE_KINDS = ("chapter", "section", "table", "figure")
@@ -197,6 +241,21 @@ PROVENANCE = pa.DataFrameSchema(
     strict=True, coerce=True, unique=["kind", "number"], name="provenance",
 )
 
+QUALIFIERS = pa.DataFrameSchema(
+    {
+        "qualifier": pa.Column(str, unique=True, description="Name of the rule (used in judgements and text claims)."),
+        "wordings": pa.Column(str, description="The book's wordings this rule reads."),
+        "low": pa.Column(float, description="Lower end, in rounding units u from the figure N (-inf: none)."),
+        "high": pa.Column(float, description="Upper end, in rounding units u from N (inf: none)."),
+        "low_closed": pa.Column(str, pa.Check.isin(["true", "false"]),
+                                description="Whether the lower end itself is allowed (true/false)."),
+        "high_closed": pa.Column(str, pa.Check.isin(["true", "false"]),
+                                 description="Whether the upper end itself is allowed (true/false)."),
+        "meaning": pa.Column(str, description="The rule in words."),
+    },
+    strict=True, coerce=True, name="qualifiers",
+)
+
 CASE_REFERENCES = pa.DataFrameSchema(
     {
         "case_id": pa.Column(str, pa.Check.str_matches(SLUG), description="Case in cases.csv."),
@@ -212,6 +271,9 @@ SCHEMAS = {
     "errata.csv": ERRATA,
     "provenance.csv": PROVENANCE,
     "case_references.csv": CASE_REFERENCES,
+    "book/qualifiers.csv": QUALIFIERS,
+    "book/judgements.csv": JUDGEMENTS,
+    "book/audit_before.csv": AUDIT_BEFORE,
     "book/printed_values.csv": PRINTED_VALUES,
     "book/table_1_1.csv": TABLE_1_1,
     "book/table_1_2.csv": TABLE_1_2,
