@@ -20,6 +20,7 @@ from .printed import parse_printed
 from .sectors import SECTORS
 from .standard import STANDARD_COLUMNS, apply_standard, problems
 from .tables import UPGRADING_HEADERS
+from .text_claims import claim_audit, claim_sides
 
 HEADER_TO_COLUMN = {v: k for k, v in UPGRADING_HEADERS.items()}
 
@@ -110,6 +111,7 @@ def raw_audit(data) -> pd.DataFrame:
     parts = [foundation_audit(data)]
     if data.chapters:
         parts.append(casestudy_audit(data.chapters, data.table_1_2))
+        parts.append(claim_audit(data))
     audit = pd.concat(parts, ignore_index=True)[AUDIT_FRAME_COLUMNS]
     audit["line"] = audit["line"].astype("Int64")
     return audit
@@ -119,7 +121,7 @@ def book_audit(data) -> pd.DataFrame:
     """The full audit judged under the standard (:mod:`analysis.standard`), with
     each row's erratum (kind and title of its root cause) joined in.
     Columns :data:`AUDIT_CSV_COLUMNS`."""
-    audit = apply_standard(raw_audit(data), data.judgements)
+    audit = apply_standard(raw_audit(data), data.judgements, claim_sides(data.text_claims))
     e = data.errata.set_index("root_cause")
     audit["erratum_kind"] = audit["root_cause"].map(e["kind"])
     audit["erratum"] = audit["root_cause"].map(e["title"])

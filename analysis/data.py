@@ -69,6 +69,7 @@ class BookData:
     provenance: pd.DataFrame
     judgements: pd.DataFrame
     audit_before: pd.DataFrame
+    text_claims: pd.DataFrame
     table_1_1: pd.DataFrame
     table_1_2: pd.DataFrame
     table_1_2_notes: pd.DataFrame
@@ -98,6 +99,7 @@ def load_book_data(data_dir: str | Path = DATA_DIR) -> BookData:
         provenance=frames["provenance.csv"],
         judgements=frames["book/judgements.csv"],
         audit_before=frames["book/audit_before.csv"],
+        text_claims=frames["book/text_claims.csv"],
         table_1_1=frames["book/table_1_1.csv"],
         table_1_2=frames["book/table_1_2.csv"],
         table_1_2_notes=frames["book/table_1_2_notes.csv"],

@@ -20,7 +20,8 @@ import pandas as pd
 
 from .audit import STATUSES
 
-BADGE_ROLE = {"match": "bdg-success", "rounding": "bdg-info", "mismatch": "bdg-danger", "not_derivable": "bdg-secondary"}
+BADGE_ROLE = {"match": "bdg-success", "rounding": "bdg-info", "mismatch": "bdg-danger",
+              "not_comparable": "bdg-warning", "not_derivable": "bdg-secondary"}
 
 
 def _display_value(x) -> str:

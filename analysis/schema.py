@@ -195,6 +195,35 @@ JUDGEMENTS = pa.DataFrameSchema(
     strict=True, coerce=True, unique=["table", "row", "column"], name="judgements",
 )
 
+_PAGE = r"^pp?\. \d+(–\d+)?$"
+TEXT_CLAIMS = pa.DataFrameSchema(
+    {
+        "claim_id": pa.Column(str, pa.Check.str_matches(r"^T\d\d-\d+-\w+$"), unique=True,
+                              description="T<chapter>-<line>-<n>: stable identifier of the statement."),
+        "chapter": pa.Column(int, pa.Check.in_range(1, 10), description="Chapter of the book (1-10)."),
+        "line": pa.Column(int, pa.Check.ge(1), nullable=False, description="Source line in the text extraction."),
+        "page": pa.Column(str, pa.Check.str_matches(_PAGE), nullable=False,
+                          description="Printed page(s) of the statement: its section's span, or the exact page."),
+        "quote": pa.Column(str, pa.Check.str_length(min_value=3), description="The book's words around the number (short)."),
+        "number": pa.Column(str, description="The number as stated ('5,000', '30–60', '0.730')."),
+        "qualifier": pa.Column(str, description="Qualifier rule (data/book/qualifiers.csv), or 'qualitative' for a description."),
+        "step": pa.Column(float, nullable=True, description="Rounding unit if not the last significant digit (fraction words: 'half' is 50 +- 5)."),
+        "measure": pa.Column(str, description="What the number measures (our words)."),
+        "compared_with": pa.Column(str, pa.Check.str_matches(r"^(audit|expr: .+|none: .+|ref: .+)$"),
+                                   description="audit (computed by a chapter's audit), expr: <expression>, none: <why nothing to compare>, ref: <the claim it serves>."),
+        "how": pa.Column(str, pa.Check.isin(["equal", "printed_le_computed", "printed_ge_computed"]),
+                         description="Relation tested."),
+        "side": pa.Column(str, pa.Check.isin(["printed", "computed"]), nullable=True,
+                          description="Which side of its audit row the statement is."),
+        "audit_table": pa.Column(str, nullable=True, description="Audit row key (for 'audit' claims)."),
+        "audit_row": pa.Column(str, nullable=True, description="Audit row key."),
+        "audit_column": pa.Column(str, nullable=True, description="Audit row key."),
+    },
+    checks=[pa.Check(lambda df: bool((~df["compared_with"].eq("audit") | df["audit_table"].notna()).all()),
+                     error="an 'audit' claim must name its audit row")],
+    strict=True, coerce=True, name="text claims",
+)
+
 AUDIT_BEFORE = pa.DataFrameSchema(
     {
         "table": pa.Column(str), "row": pa.Column(str), "column": pa.Column(str),
@@ -274,6 +303,7 @@ SCHEMAS = {
     "book/qualifiers.csv": QUALIFIERS,
     "book/judgements.csv": JUDGEMENTS,
     "book/audit_before.csv": AUDIT_BEFORE,
+    "book/text_claims.csv": TEXT_CLAIMS,
     "book/printed_values.csv": PRINTED_VALUES,
     "book/table_1_1.csv": TABLE_1_1,
     "book/table_1_2.csv": TABLE_1_2,

@@ -88,6 +88,25 @@ def _related(iv: Interval, relation: str) -> Interval:
     return iv
 
 
+def with_claim(j: pd.Series, claim: tuple | None) -> pd.Series:
+    """The judgement completed by the text claim on this row (``data/book/text_claims.csv``
+    holds the number and qualifier of every prose statement; the judgement holds the rest)."""
+    if claim is None:
+        return j
+    side, number, qualifier, step = claim
+    j = j.astype(object).copy()
+    if side == "printed":
+        j["printed_figure"] = "qualitative" if qualifier == "qualitative" else number
+        j["printed_qualifier"] = None if qualifier == "qualitative" else qualifier
+        if not _blank(step):
+            j["printed_step"] = step
+    else:
+        j["computed_figure"], j["computed_qualifier"] = number, qualifier
+        if not _blank(step):
+            j["computed_step"] = step
+    return j
+
+
 def judge_consistency(row: pd.Series, j: pd.Series) -> dict:
     """Status of a comparison of two statements under the standard."""
     printed_side = {a: j[f"printed_{a}"] for a in ATTRIBUTES}
@@ -126,8 +145,11 @@ def judge_consistency(row: pd.Series, j: pd.Series) -> dict:
                  printed_side=printed_side, computed_side=computed_side, printed_strict=worded)
 
 
-def apply_standard(audit: pd.DataFrame, judgements: pd.DataFrame) -> pd.DataFrame:
+def apply_standard(audit: pd.DataFrame, judgements: pd.DataFrame, claims: dict | None = None) -> pd.DataFrame:
     """Re-judge every audit row under the standard; add :data:`STANDARD_COLUMNS`.
+
+    ``claims`` maps audit keys to the prose statement judged there
+    (:func:`analysis.text_claims.claim_sides`).
 
     Raises :class:`StandardError` naming the rows if a comparison of two
     statements has no judgement, or a judgement points at no audit row.
@@ -142,7 +164,7 @@ def apply_standard(audit: pd.DataFrame, judgements: pd.DataFrame) -> pd.DataFram
             if j is None:
                 missing.append(key)
                 continue
-            res = judge_consistency(row, j)
+            res = judge_consistency(row, with_claim(j, (claims or {}).get(key)))
             rec.update({c: j[c] for c in ATTRIBUTE_COLUMNS})
             rec.update(relation=j["relation"] or "equal", nested=None if _blank(j["nested"]) else j["nested"])
         else:
@@ -231,3 +253,39 @@ def is_number(text) -> bool:
         return parse_printed(text).value is not None
     except ValueError:
         return False
+
+
+def status_before_after(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Counts per status before the standard (snapshot) and after it, by kind of comparison."""
+    from .judging import STATUSES
+
+    rows = []
+    for kind in ("derived cell", "consistency"):
+        b = before[before["kind"] == kind]["status"].value_counts()
+        a = after[after["kind"] == kind]["status"].value_counts()
+        for s in STATUSES:
+            rows.append({"kind": kind, "status": s, "before": int(b.get(s, 0)), "after": int(a.get(s, 0))})
+    out = pd.DataFrame(rows)
+    total = out.groupby("status", sort=False)[["before", "after"]].sum().reset_index()
+    total.insert(0, "kind", "all")
+    return pd.concat([out, total], ignore_index=True)
+
+
+def errata_view(audit: pd.DataFrame, errata: pd.DataFrame) -> pd.DataFrame:
+    """The errata for display, one line per root cause, most severe first within each kind."""
+    e = errata_by_root_cause(audit, errata)
+    e = e.sort_values(["kind", "severity"], ascending=[True, False])
+    return pd.DataFrame({
+        "Root cause": e["root_cause"], "Kind": e["kind"].str.replace("_", " "), "Erratum": e["title"],
+        "First statement": e["quantity_a"] + " (" + e["page_a"] + ")",
+        "Second statement": e["quantity_b"] + " (" + e["page_b"] + ")",
+        "Why the same quantity": e["same_quantity"],
+        "Severity (x tolerance)": e["severity"].round(2),
+        "Contradictions": e["contradictions"], "Cells following from it": e["following_cells"],
+    }).reset_index(drop=True)
+
+
+def counted_mismatches(audit: pd.DataFrame) -> pd.DataFrame:
+    """Mismatches that count: those that are not consequences of another erratum."""
+    m = audit[audit["status"] == "mismatch"]
+    return m[m["role"] != "follows"]
