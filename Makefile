@@ -4,25 +4,33 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
+# The unit tests: the library only, no book build, no browser (see pytest.ini markers)
+FAST   := -m "not slow"
 
 # Optional: CASES=dir of new case files, PARAMS=YAML file of notebook parameters
 BUILD_ARGS := $(if $(CASES),--cases $(CASES)) $(if $(PARAMS),--params $(PARAMS)) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: book test venv lock bench bench-build clean
+.PHONY: book test test-fast venv lock bench bench-build clean
 
 book: $(STAMP)
-	$(BIN)/python -m analysis.build $(BUILD_ARGS)
+	$(BIN)/python -m analysis.book $(BUILD_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Unit tests only (under a minute): what to run while editing the library
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest $(FAST)
+
 venv: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	# the analysis package itself, editable: notebooks, kernels and tests import it from here
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 # Re-pin requirements.txt from the top-level requirements.in

@@ -35,10 +35,9 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from analysis.paths import ROOT  # noqa: E402
 
-from analysis import build as b  # noqa: E402
+from analysis.book import build as b  # noqa: E402
 
 TARGETS = [  # (name, numerator, denominator, limit)
     ("no-change / clean", "nochange", "clean", 0.05),
@@ -106,7 +105,7 @@ def copy_static(dest: Path) -> None:
 
 def citation_page(dest: Path, runs: list[b.Run], cache_dir: Path) -> None:
     """how_to_cite.md as the build writes it (from the manifests of the executed runs)."""
-    from analysis.citation import write_citation_page
+    from analysis.book.citation import write_citation_page
 
     keys = {r.output: b.fingerprint(b.input_hashes(r)) for r in runs}
     write_citation_page(dest, b.collect_manifests(cache_dir, keys, runs))
@@ -116,8 +115,7 @@ def jupyter_book(book: Path, strict: bool) -> subprocess.CompletedProcess:
     jb = Path(sys.executable).parent / "jupyter-book"
     args = [str(jb), "build", str(book), "--path-output", str(book / "_out")]
     args += ["-W", "-n", "--keep-going"] if strict else ["-n", "--keep-going"]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
-    return subprocess.run(args, capture_output=True, text=True, env=env)
+    return subprocess.run(args, capture_output=True, text=True)
 
 
 def naive_build(tmp: Path, runs: list[b.Run], cache_dir: Path) -> float:

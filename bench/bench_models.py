@@ -35,16 +35,14 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from analysis.paths import ROOT  # noqa: E402
 
 
 def run_one(n: int, n_perm: int, seed: int, perm_method: str = "outcome") -> dict:
     """Time every step for one frame size; returns seconds per step and memory in MB."""
-    sys.path.insert(0, str(ROOT))
-    from analysis.models import OUTCOMES, fit_ols, fit_ordered, permutation_pvalues, prepare
-    from analysis.variables import model_frame, synthetic_cases
+    from analysis.stats.models import OUTCOMES, fit_ols, fit_ordered, permutation_pvalues, prepare
+    from analysis.stats.variables import model_frame, synthetic_cases
 
     cases = synthetic_cases(n, seed=seed, missing_rate=0.02)   # input data: not timed
     times = {}

@@ -1,17 +1,23 @@
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# Fixtures that build the whole book: every test using one is in the slow tier.
+BOOK_FIXTURES = {"site", "two_books"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests that need a built book as ``slow`` (``make test-fast`` skips them)."""
+    for item in items:
+        if BOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+from analysis.paths import ROOT  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def book_data():
-    from analysis.data import load_book_data
+    from analysis.io.data import load_book_data
     return load_book_data()
 
 
@@ -30,7 +36,7 @@ def site(tmp_path_factory):
     Shared by tests/test_site.py (files of the built site) and tests/test_browser.py
     (the same site opened in a browser).
     """
-    from analysis import build as b
+    from analysis.book import build as b
 
     work = tmp_path_factory.mktemp("book")
     return b.build(b.read_runs(), jobs=2, workdir=work, use_cache=False)
@@ -44,7 +50,7 @@ def two_books(tmp_path_factory):
     Independent of ``site`` (own workdir, own cache), so comparing the two published
     builds tests that a build is reproducible byte for byte.
     """
-    from analysis import build as b
+    from analysis.book import build as b
 
     work = tmp_path_factory.mktemp("ext")
     cases = work / "my_cases"

@@ -2,9 +2,9 @@
 import pandas as pd
 import pytest
 
-from analysis import bookref
-from analysis.data import DataError, read_validated
-from analysis.schema import PROVENANCE
+from analysis.io import bookref
+from analysis.io.data import DataError, read_validated
+from analysis.io.schema import PROVENANCE
 
 # The numbers printed in the book's own lists of tables and figures (front matter).
 BOOK_TABLES = ["1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2", "4.3", "4.4", "4.5", "4.6",

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import build as b
+from analysis.book import build as b
 
-ROOT = Path(__file__).resolve().parent.parent
+from analysis.paths import ROOT  # noqa: E402
 
 
 def declared_sector():
@@ -72,6 +72,7 @@ y = x / 0
 """
 
 
+@pytest.mark.slow
 def test_failing_cell_names_notebook_and_cell_and_keeps_previous_book(tmp_path):
     src = tmp_path / "broken.md"
     src.write_text(FAILING_NB)
@@ -117,6 +118,7 @@ def tiny_book(tmp_path, content="ab"):
     return run, toc
 
 
+@pytest.mark.slow
 def test_rebuild_skips_unchanged_and_explains_reruns(tmp_path, capsys):
     run, toc = tiny_book(tmp_path)
     work = tmp_path / "work"
@@ -147,6 +149,6 @@ def test_why_rerun_wording():
 
 def test_imports_followed_transitively():
     mods = {p.name for p in b.analysis_modules(ROOT / "chapters" / "ch01_cases.md")}
-    # ch01 imports analysis.tables, which imports analysis.aggregate, which imports analysis.indices
+    # ch01 imports analysis.method.tables, which imports analysis.method.aggregate, which imports analysis.method.indices
     assert {"tables.py", "aggregate.py", "indices.py", "present.py"} <= mods
     assert "build.py" not in mods

@@ -12,13 +12,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.book_audit import audit_problems, book_audit
-from analysis.casestudies import audit_all, ch8_trade, display
-from analysis.casestudies.load import (TEXT_VERDICTS, load_chapter_tables, load_user_series,
-                                       resolve_project_path, table_key)
-from analysis.data import load_book_data
+from analysis.audit.book_audit import audit_problems, book_audit
+from analysis.audit.casestudies import audit_all, ch8_trade
+from analysis.report import casestudy_display as display
+from analysis.io.chapter_tables import (TEXT_VERDICTS, load_chapter_tables, load_user_series,
+    resolve_project_path, table_key)
+from analysis.io.data import load_book_data
 
-ROOT = Path(__file__).resolve().parents[1]
+from analysis.paths import ROOT  # noqa: E402
 CHAPTERS = ROOT / "data" / "chapters"
 
 

@@ -5,15 +5,12 @@ the book given in comments), never copied from the functions' output.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import matplotlib
 
 # The repository has no packaging/pytest config yet: make `analysis` importable.
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from analysis.paths import ROOT  # noqa: E402
 
 matplotlib.use("Agg")
 
@@ -21,9 +18,10 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from analysis.audit import AUDIT_COLUMNS, STATUSES  # noqa: E402
-from analysis.casestudies import ch2_dairy, ch3_fruit, ch4_salmon  # noqa: E402
-from analysis.cells import number, read_cells  # noqa: E402
+from analysis.audit.rules import AUDIT_COLUMNS, STATUSES  # noqa: E402
+from analysis.audit.casestudies import ch2_dairy, ch3_fruit, ch4_salmon  # noqa: E402
+from analysis.io.chapter_tables import validate_qualitative  # noqa: E402
+from analysis.method.cells import number, read_cells  # noqa: E402
 
 DATA = ROOT / "data" / "chapters"
 NUMERIC = {"2.1": ch2_dairy, "2.2": ch2_dairy, "3.1": ch3_fruit, "3.2": ch3_fruit,
@@ -41,7 +39,7 @@ def _qual(name: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def cells() -> dict:
     out = {t: read_cells(_path(t)) for t in NUMERIC}
-    out["4.2"] = ch4_salmon.validate_qualitative(_qual("table_4_2.csv"), "4.2")
+    out["4.2"] = validate_qualitative(_qual("table_4_2.csv"), "4.2")
     out["4.4 businesses"] = _qual("table_4_4_businesses.csv")
     return out
 
@@ -93,9 +91,9 @@ def test_cell_counts_match_the_printed_grids():
 
 
 def test_qualitative_tables_validate():
-    t42 = ch4_salmon.validate_qualitative(_qual("table_4_2.csv"), "4.2")
-    t45 = ch4_salmon.validate_qualitative(_qual("table_4_5.csv"), "4.5")
-    t46 = ch4_salmon.validate_qualitative(_qual("table_4_6.csv"), "4.6")
+    t42 = validate_qualitative(_qual("table_4_2.csv"), "4.2")
+    t45 = validate_qualitative(_qual("table_4_5.csv"), "4.5")
+    t46 = validate_qualitative(_qual("table_4_6.csv"), "4.6")
     # 4.2: 3 stages x 3 header facts + 1+1+1, 1+2+2, 2+3+6, 3+3+2, 1+2+1, 1+1+2, 1+1+1 bullets
     assert len(t42) == 9 + 3 + 5 + 11 + 8 + 4 + 4 + 3
     assert len(t45) == 4 + 5            # four actions on each page, five on the continuation
@@ -109,7 +107,7 @@ def test_financing_shares_must_add_to_100():
     bad.loc[0, "private_share_pct"] = "80"
     bad.loc[0, "public_share_pct"] = "10"
     with pytest.raises(ValueError):
-        ch4_salmon.validate_qualitative(bad, "4.5")
+        validate_qualitative(bad, "4.5")
 
 
 # ------------------------------------------------------------------ audits cover every derived cell

@@ -5,11 +5,8 @@ never copied from the functions under test.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 # the repository root holds the ``analysis`` package; no conftest is assumed
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import matplotlib  # noqa: E402
 
@@ -19,11 +16,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis.audit import AUDIT_COLUMNS, STATUSES  # noqa: E402
-from analysis.cells import read_cells  # noqa: E402
-from analysis.casestudies import ch5_furniture as ch5  # noqa: E402
+from analysis.audit.rules import AUDIT_COLUMNS, STATUSES  # noqa: E402
+from analysis.method.cells import read_cells  # noqa: E402
+from analysis.audit.casestudies import ch5_furniture as ch5  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "chapters"
+from analysis.paths import CHAPTERS_DATA_DIR as DATA  # noqa: E402
 TABLES = ["5.1", "5.2", "5.3", "5.4", "5.5"]
 # printed grid sizes counted on the page: rows x columns
 SIZES = {"5.1": 11 * 6, "5.2": 13 * 7, "5.3": 7 * 7, "5.4": 7 * 3, "5.5": 5 * 8}

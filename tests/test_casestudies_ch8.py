@@ -5,11 +5,8 @@ never copied from the functions under test.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 # the repository root holds the ``analysis`` package; no conftest is assumed
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import matplotlib  # noqa: E402
 
@@ -19,11 +16,12 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from analysis import trade  # noqa: E402
-from analysis.cells import read_cells  # noqa: E402
-from analysis.casestudies import ch8_trade as ch8  # noqa: E402
+from analysis.method import trade  # noqa: E402
+from analysis.method.cells import read_cells  # noqa: E402
+from analysis.audit.casestudies import ch8_trade as ch8  # noqa: E402
+from analysis.io.chapter_tables import read_text_verdicts  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+from analysis.paths import ROOT  # noqa: E402
 CH = ROOT / "data" / "chapters"
 EXAMPLE = ROOT / "data" / "examples" / "trade_series_example.csv"
 PAC = "(b) Salmon, Pacific, frozen, whole"
@@ -62,7 +60,7 @@ def test_cells_validate_and_sit_in_the_chapter(cells):
 
 
 def test_spot_cells_as_printed(cells):
-    from analysis.cells import number, printed
+    from analysis.method.cells import number, printed
     t2, t4 = cells["2"], cells["4"]
     assert printed(t2, f"{PAC} | Chile", "Competitiveness (1990)") == "20.79%"
     assert printed(t2, f"{PAC} | Chile", "Competitiveness (2000)") == "38.44%"
@@ -155,7 +153,7 @@ def test_text_claim_cvrd_pellets(cells):
 
 # ---------------------------------------------------------------- text
 def test_text_verdicts_compare(classified):
-    v = ch8.read_text_verdicts(CH / "ch8_text_verdicts.csv")
+    v = read_text_verdicts(CH / "ch8_text_verdicts.csv")
     assert v["line"].between(2800, 3045).all()
     cmp = ch8.compare_with_text(classified, v)
     # every classified row appears, silent rows as "not stated"
@@ -173,7 +171,7 @@ def test_text_verdicts_compare(classified):
 
 
 def test_verdict_without_table_row_is_refused(classified):
-    v = ch8.read_text_verdicts(CH / "ch8_text_verdicts.csv").head(1).copy()
+    v = read_text_verdicts(CH / "ch8_text_verdicts.csv").head(1).copy()
     v["country"] = "Atlantis"
     with pytest.raises(KeyError):
         ch8.compare_with_text(classified, v)

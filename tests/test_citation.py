@@ -1,4 +1,4 @@
-"""The "How to cite" page (analysis/citation.py) and CITATION.cff."""
+"""The "How to cite" page (analysis/book/citation.py) and CITATION.cff."""
 import json
 import random
 import re
@@ -8,9 +8,9 @@ import jsonschema
 import pytest
 import yaml
 
-from analysis import citation
+from analysis.book import citation
 
-ROOT = Path(__file__).resolve().parent.parent
+from analysis.paths import ROOT  # noqa: E402
 CFF_SCHEMA = ROOT / "tests" / "data" / "cff-schema-1.2.0.json"
 
 PAGES = [

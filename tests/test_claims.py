@@ -1,8 +1,8 @@
 """Statement checks: verdicts on the real data, and a verdict that flips when the data change."""
 import pandas as pd
 
-from analysis.claims import check_claims
-from analysis.data import load_book_data
+from analysis.audit.claims import check_claims
+from analysis.io.data import load_book_data
 
 
 def verdicts(data):

@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-from analysis.data import DataError, load_book_data
-from analysis.schema import SCHEMAS
+from analysis.io.data import DataError, load_book_data
+from analysis.io.schema import SCHEMAS
 
 
 def test_every_file_has_a_schema_and_validates(book_data):

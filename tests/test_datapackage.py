@@ -1,20 +1,19 @@
 """datapackage.json: generated from the pandera schemas, up to date, and valid with frictionless."""
 import json
 import shutil
-from pathlib import Path
 
 import frictionless
 import pandera.pandas as pa
 import pytest
 
-from analysis import datapackage as dp
+from analysis.book import datapackage as dp
 
-ROOT = Path(__file__).resolve().parent.parent
+from analysis.paths import ROOT  # noqa: E402
 
 
 def test_committed_datapackage_is_the_generated_one():
     committed = (ROOT / "datapackage.json").read_text(encoding="utf-8")
-    assert committed == dp.render(), "datapackage.json is stale: run python -m analysis.datapackage"
+    assert committed == dp.render(), "datapackage.json is stale: run python -m analysis.book.datapackage"
     assert dp.main(["--check"]) == 0
 
 

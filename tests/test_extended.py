@@ -7,12 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import build as b
-from analysis import extended as ext
-from analysis import tables
-from analysis.book_audit import book_audit
+from analysis.book import build as b
+from analysis.io import extended as ext
+from analysis.method import tables
+from analysis.audit.book_audit import book_audit
 
-ROOT = Path(__file__).resolve().parent.parent
+from analysis.paths import ROOT  # noqa: E402
 EXAMPLES = ROOT / "cases" / "examples"
 EVIL = ROOT / "tests" / "data" / "evil_cases"
 

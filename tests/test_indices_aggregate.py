@@ -4,9 +4,9 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.aggregate import upgrading_aggregates
-from analysis.indices import (EE_COMPONENTS, JA_COMPONENTS, ce_degree_from_index, ce_index, ee_index,
-                              ja_index, upgrading_sum, with_indices)
+from analysis.method.aggregate import upgrading_aggregates
+from analysis.method.indices import (EE_COMPONENTS, JA_COMPONENTS, ce_degree_from_index, ce_index,
+    ee_index, ja_index, upgrading_sum, with_indices)
 
 
 def frame(**cols):

@@ -6,10 +6,9 @@ import pytest
 import statsmodels.api as sm
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-from analysis.models import (ModelResult, coef_plot, fit_models, fit_ols, fit_ordered,
-                             ols_hc3_batch, ordinal_separation, permutation_pvalues,
-                             regression_table, to_html, to_latex)
-from analysis.variables import model_frame, synthetic_cases
+from analysis.stats.models import (ModelResult, coef_plot, fit_models, fit_ols, fit_ordered, ols_hc3_batch,
+    ordinal_separation, permutation_pvalues, regression_table, to_html, to_latex)
+from analysis.stats.variables import model_frame, synthetic_cases
 
 
 def frame_from(y, **cols) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Tests for new-case loading (analysis.newcases) and policy matching (analysis.policy).
+"""Tests for new-case loading (analysis.io.newcases) and policy matching (analysis.method.policy).
 
 Bad-input tests build files from a copy of cases/TEMPLATE.yaml with one thing
 broken, then check that the report line names the file, the case, the field,
@@ -13,16 +13,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from analysis.paths import ROOT  # noqa: E402
 
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from analysis import indices, policy  # noqa: E402
-from analysis import newcases as nc  # noqa: E402
-from analysis.schema import CASES  # noqa: E402
+from analysis.method import indices, policy  # noqa: E402
+from analysis.io import newcases as nc  # noqa: E402
+from analysis.io.schema import CASES  # noqa: E402
 
 TEMPLATE = ROOT / "cases" / "TEMPLATE.yaml"
 EXAMPLES = ROOT / "cases" / "examples"
@@ -488,8 +487,8 @@ def test_justifications_long(tmp_path):
 # --------------------------------------------------------------------------
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    """Run ``python -m analysis.newcases`` from the repository root."""
-    return subprocess.run([sys.executable, "-m", "analysis.newcases", *args],
+    """Run ``python -m analysis.io.newcases`` from the repository root."""
+    return subprocess.run([sys.executable, "-m", "analysis.io.newcases", *args],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 

@@ -4,9 +4,8 @@ import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
-from analysis.pattern_tests import (assess_cell, assess_table93, expectation,
-                                    rank_biserial_batch, spearman_batch, verdict_direction,
-                                    verdict_grid, verdict_strict)
+from analysis.stats.pattern_tests import (assess_cell, assess_table93, expectation, rank_biserial_batch,
+    spearman_batch, verdict_direction, verdict_grid, verdict_strict)
 
 SECTORS = ["traditional", "natural_resource", "complex_products", "specialized_suppliers"]
 
@@ -191,7 +190,7 @@ def test_descriptive_rows_of_table_9_3_are_skipped(frame):
 
 
 def test_runs_on_the_book_data(book_data):
-    from analysis.variables import model_frame
+    from analysis.stats.variables import model_frame
     t = assess_table93(model_frame(book_data.cases), book_data.table_9_3, n_perm=999, n_boot=199)
     assert len(t) == 24
     # every cell gets a verdict from the fixed vocabulary, and every untestable one a reason

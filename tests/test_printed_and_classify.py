@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-from analysis.audit import audit_row, classify
-from analysis.printed import parse_printed
+from analysis.audit.rules import audit_row, classify
+from analysis.method.printed import parse_printed
 
 
 @pytest.mark.parametrize("text,value,decimals", [

@@ -1,14 +1,12 @@
 """Bibliography of the cases: references.bib, data/case_references.csv and the book configuration."""
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 
-from analysis.references import (check_case_references, cited_years, load_bibliography,
-                                 printed_citations)
+from analysis.book.references import check_case_references, cited_years, load_bibliography, printed_citations
 
-ROOT = Path(__file__).resolve().parent.parent
+from analysis.paths import ROOT  # noqa: E402
 
 
 @pytest.fixture(scope="module")

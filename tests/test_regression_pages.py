@@ -1,22 +1,21 @@
 """The regression and Table 9.3 pages: byte-identical exports for a seed, published results
 untouched by new cases, the page specification, the sample report, and the analytic
 ordered-model score behind the faster fits."""
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from statsmodels.tools.numdiff import approx_fprime
 
-from analysis import build as b
-from analysis import extended as ext
-from analysis import models
-from analysis import pattern_tests as pt
-from analysis import regression_pages as rp
-from analysis import sensitivity as sens
-from analysis.variables import model_frame, synthetic_cases
+from analysis.book import build as b
+from analysis.io import extended as ext
+from analysis.stats import models
+from analysis.stats import pattern_tests as pt
+from analysis.report import regression_pages as rp
+from analysis.stats import sensitivity as sens
+from analysis.stats.variables import model_frame, synthetic_cases
 
-ROOT = Path(__file__).resolve().parent.parent
+from analysis.paths import ROOT  # noqa: E402
 OUTS = list(models.OUTCOMES)
 PAGE = dict(outcomes=OUTS, seed=20061, n_perm=199, n_boot=199)
 

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.sensitivity import (coefficient_stability, loo_coefficients, loo_verdicts,
-                                  recode_draws, verdict_stability)
-from analysis.variables import UPGRADING_COLUMNS, model_frame, synthetic_cases
+from analysis.stats.sensitivity import (coefficient_stability, loo_coefficients, loo_verdicts,
+    recode_draws, verdict_stability)
+from analysis.stats.variables import UPGRADING_COLUMNS, model_frame, synthetic_cases
 
 SECTORS = ["traditional", "natural_resource", "complex_products", "specialized_suppliers"]
 

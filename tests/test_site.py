@@ -1,15 +1,14 @@
 """Executes every chapter notebook with papermill (through the real build) and opens the built site."""
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 
-from analysis import build as b
+from analysis.book import build as b
 
-ROOT = Path(__file__).resolve().parent.parent
+from analysis.paths import ROOT  # noqa: E402
 
 
 # the built site: fixture `site` in tests/conftest.py (shared with tests/test_browser.py)

@@ -1,7 +1,7 @@
-"""analysis/sphinx_fixes.py: the two html-page-context handlers."""
+"""analysis/book/sphinx_fixes.py: the two html-page-context handlers."""
 from sphinx.builders.html._assets import _JavaScript
 
-from analysis import sphinx_fixes
+from analysis.book import sphinx_fixes
 
 
 def test_page_title_is_escaped_for_the_print_header():

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from analysis import tables
+from analysis.method import tables
 
 
 def test_table_9_4_row_sums_and_totals(book_data):

@@ -1,22 +1,17 @@
-"""Chapter 8 method (analysis.trade) on small hand-worked examples.
+"""Chapter 8 method (analysis.method.trade) on small hand-worked examples.
 
 Expectations are worked out by hand in the comments, never copied from output.
 """
 import math
-import sys
-from pathlib import Path
 
 # the repository root holds the ``analysis`` package; no conftest is assumed
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import trade  # noqa: E402
-from analysis.trade import (  # noqa: E402
-    KR_IMMISERIZING, KR_NICHE, KR_UPGRADING, KR_WITHDRAWAL, NO_UPGRADING, UNCLASSIFIABLE,
-    UPGRADING_NICHE, UPGRADING_SHARE, classify_kaplinsky_readman, classify_table_8_1,
-)
+from analysis.method import trade  # noqa: E402
+from analysis.method.trade import (KR_IMMISERIZING, KR_NICHE, KR_UPGRADING, KR_WITHDRAWAL, NO_UPGRADING,
+    UNCLASSIFIABLE, UPGRADING_NICHE, UPGRADING_SHARE, classify_kaplinsky_readman, classify_table_8_1)
 
 NAN = float("nan")
 

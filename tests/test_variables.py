@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.variables import (CE_LEVELS, VARIABLES, listwise, missing_report, model_frame,
-                                synthetic_cases)
+from analysis.stats.variables import (CE_LEVELS, VARIABLES, listwise, missing_report, model_frame,
+    synthetic_cases)
 
 NA = pd.NA
 

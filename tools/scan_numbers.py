@@ -27,10 +27,7 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from analysis.bookref import line_ref, page_index  # noqa: E402
+from analysis.io.bookref import line_ref, page_index
 
 WORDS = (r"half|one-third|two-thirds|a third|a quarter|one-quarter|one-eighth|one-fifth|doubled|tripled|"
          r"twice|three times|four times|ten times|dozen|hundreds|thousands|"

@@ -1,0 +1,225 @@
+"""Chapter 3: SME fruit growers in three Brazilian clusters (Gomes).
+
+Table 3.1 describes the clusters (apples in Santa Catarina, mangoes and grapes in
+Petrolina-Juazeiro, melons in Rio Grande do Norte); Table 3.2 gives the SMEs'
+share of each crop over time. The shares in both tables are derived figures
+whose numerators and denominators the book never prints, so their audit rows
+are ``not_derivable``; what can be checked is their agreement with Table 1.2 and
+with the figures the chapter repeats in its prose (:func:`consistency_ch3`).
+"""
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+from analysis.method.cells import number, printed, wide
+from analysis.audit.casestudies.text_claims import (TextClaim, display_text, is_lower_bound, judge,
+    judge_claim, not_derivable_rows, printed_value, t12_line, t12_value)
+
+SC = "Santa Catarina | Apples"
+PJM = "Petrolina-Juazeiro | Mangoes"
+PJG = "Petrolina-Juazeiro | Grapes"
+RN = "Rio Grande do Norte | Melons"
+CASES = [SC, PJM, PJG, RN]
+# Table 1.2 rows (searched by a substring of the cluster name) for each column.
+T12_KEY = {SC: "Apples", PJM: "Mangoes", PJG: "Grapes", RN: "Melons"}
+
+PERIODS = ["1985", "1988/1991", "1996/1997", "2002"]
+SHARE_ROWS = ["Santa Catarina—apples", "Petrolina-Juazeiro—all crops", "Petrolina-Juazeiro | Mangoes",
+              "Petrolina-Juazeiro | Grapes", "Rio Grande do Norte—melons"]
+
+# Figures stated in the chapter's prose, with source line and how they hedge.
+C = TextClaim
+CLAIMS_3_1 = [
+    # (row, column, claim)
+    ("Number of growers", SC, C("sc_growers", "700", 1106, "at least", 0, "SC has over 700 growers")),
+    ("Area planted (hectares)", SC, C("sc_area", "14,000", 1106, "approx", 500, "SC grows apples on 14,000 ha")),
+    ("Total employment", SC, C("sc_jobs", "30,000", 1106, "approx", 500, "SC apples employ 30,000 workers")),
+    ("Share of total exports", SC, C("sc_exp", "50", 1106, "approx", 5,
+                                     "SC accounts for about half of Brazilian apple exports")),
+    ("Area planted (hectares)", SC, C("sc_area_fn12", "14,162", 1203, "exact", 0,
+                                      "footnote 12: SC's total apple area was 14,162 ha in 1999 "
+                                      "(the table calls the same figure a 1995-2001 average)")),
+    ("Area planted (hectares)", PJM, C("pj_mango_area", "17,000", 1106, "approx", 500,
+                                       "PJ grows mangoes on 17,000 ha")),
+    ("Area planted (hectares)", PJG, C("pj_grape_area", "5,000", 1106, "approx", 500,
+                                       "PJ grows grapes on 5,000 ha")),
+    ("Total employment", PJM, C("pj_jobs", "29,000", 1106, "at least", 0,
+                                "mangoes and grapes in PJ employ over 29,000 workers")),
+    ("Share of total exports", PJM, C("pj_mango_exp", "90", 1106, "exact", 0, "PJ: 90 percent of mango exports")),
+    ("Share of total exports", PJG, C("pj_grape_exp", "30", 1106, "exact", 0, "PJ: 30 percent of table grape exports")),
+    ("Area planted (hectares)", RN, C("rn_area", "5,000", 1106, "approx", 500, "RN grows melons on 5,000 ha")),
+    ("Total employment", RN, C("rn_jobs", "19,000", 1106, "exact", 0, "RN melons employ 19,000 workers")),
+    ("Share of national production", RN, C("rn_prod", "40", 1106, "approx", 5,
+                                           "RN produces about 40 percent of Brazil's melons")),
+    ("Share of national production", RN, C("rn_prod_fn8", "39.8", 1118, "exact", 0,
+                                            "footnote 8: RN's average share of melon output 1997-99 was 39.8 percent")),
+    ("Share of total exports", RN, C("rn_exp", "90", 1106, "exact", 0, "RN: 90 percent of melon exports")),
+]
+# Grower counts the text gives as plain numbers while the table prints "N+".
+CLAIMS_GROWERS_VS_BOUND = [
+    (PJM, C("pj_mango_growers", "100", 1106, "at least", 0, "PJ has over 100 mango growers")),
+    (PJG, C("pj_grape_growers", "600", 1106, "exact", 0, "PJ has 600 grape growers")),
+]
+CLAIMS_3_2 = [
+    ("Petrolina-Juazeiro—all crops", "1985", C("pj_80", "80", 1209, "at least", 0,
+                                               "SMEs held over 80 percent of project land until the mid-1980s")),
+    ("Petrolina-Juazeiro—all crops", "1996/1997", C("pj_60", "60", 1209, "approx", 2.5,
+                                                    "SME share fell to nearly 60 percent by 1996")),
+    ("Petrolina-Juazeiro | Mangoes", "2002", C("pj_m40", "40", 1221, "exact", 0,
+                                               "SMEs produce as much as 40 percent of mangoes today")),
+    ("Petrolina-Juazeiro | Grapes", "2002", C("pj_g60", "60", 1221, "exact", 0,
+                                              "SMEs produce as much as 60 percent of grapes today")),
+    ("Rio Grande do Norte—melons", "1996/1997", C("rn_27", "27", 1259, "exact", 0,
+                                                  "RN SMEs reached 27 percent of area planted by 1997")),
+    ("Santa Catarina—apples", "1996/1997", C("sc_30", "30", 1179, "at least", 0,
+                                             "SMEs produce over 30 percent of SC apples today (latest table figure is 1996)")),
+]
+# Chapter opening: SMEs account for 30 to 60 percent of production in the three clusters.
+RANGE_CLAIM = C("range_30_60", "30–60", 1054, "range", 0,
+                "chapter opening: SMEs account for 30 to 60 percent of production")
+
+
+def table_3_1(cells: pd.DataFrame) -> pd.DataFrame:
+    """Table 3.1 as printed (lower bounds such as "150+" included)."""
+    out = wide(cells)
+    out.index.name = "Indicator"
+    out.columns.name = None
+    return out
+
+
+def table_3_2(cells: pd.DataFrame) -> pd.DataFrame:
+    """Table 3.2 as printed: percent of each crop produced by SMEs, by period."""
+    out = wide(cells)
+    out.index.name = "Case—crop (percent)"
+    out.columns.name = None
+    return out
+
+
+def audit_table_3_1(cells: pd.DataFrame) -> list[dict]:
+    """Audit rows for Table 3.1's derived cells (the two share rows).
+
+    The shares of national production and of Brazilian exports are computed
+    from national totals the book does not print: every one is not derivable.
+    """
+    return not_derivable_rows("3.1", cells,
+                              "share of a Brazilian national total that is not printed in the book")
+
+
+def audit_table_3_2(cells: pd.DataFrame) -> list[dict]:
+    """Audit rows for Table 3.2: every cell is a share whose inputs are unpublished."""
+    return not_derivable_rows("3.2", cells,
+                              "SME share computed by the sources from area/tonnage data not printed in the book")
+
+
+def consistency_ch3(cells_by_table: dict, table_1_2: pd.DataFrame) -> list[dict]:
+    """Chapter 3 figures printed twice: Table 3.1 vs Table 1.2, tables vs text.
+
+    ``cells_by_table`` maps "3.1" and "3.2" to loaded cells frames.
+    """
+    t31, t32 = cells_by_table["3.1"], cells_by_table["3.2"]
+    return (_t31_vs_t12(t31, table_1_2) + _t31_vs_text(t31) + _t32_vs_text(t32))
+
+
+def _t31_vs_t12(t31: pd.DataFrame, t12: pd.DataFrame) -> list[dict]:
+    """Same cluster's production, exports, jobs and firms in Tables 3.1 and 1.2."""
+    pairs = [("Value of production ($US millions), 2001", "production_2002",
+              "Table 3.1 labels the year 2001, Table 1.2 labels it 2002"),
+             ("Value of production ($US millions), 1995", "production_1995", ""),
+             ("Value of exports ($US millions), 2002", "exports_2002", "")]
+    out = []
+    for case in CASES:
+        key = T12_KEY[case]
+        line = t12_line(t12, key)
+        for row, col12, why in pairs:
+            note = f"Table 1.2 line {line}, column {col12}" + (f"; {why}" if why else "")
+            out.append(judge("3.1 vs 1.2", row, case, printed(t31, row, case), t12_value(t12, key, col12), note=note))
+        out.append(_growers_vs_firms(t31, case, t12_value(t12, key, "firms"), line))
+    out += _jobs_vs_t12(t31, t12)
+    return out
+
+
+def _growers_vs_firms(t31: pd.DataFrame, case: str, firms: float, line) -> dict:
+    """Table 3.1 grower count (maybe a lower bound "N+") vs Table 1.2 firms."""
+    row = "Number of growers"
+    bound = is_lower_bound(t31, row, case)
+    return judge("3.1 vs 1.2", row, case, printed(t31, row, case), firms,
+                 qualifier="at least" if bound else "exact",
+                 note=f"Table 1.2 line {line} number of firms; Table 3.1 prints "
+                      f"'{display_text(t31, row, case)}'"
+                      + ("; the prose (line 1106) says 'over 700', which 750 would fit" if case == SC else ""))
+
+
+def _jobs_vs_t12(t31: pd.DataFrame, t12: pd.DataFrame) -> list[dict]:
+    """Table 3.1 total employment vs Table 1.2 direct + indirect jobs."""
+    out = []
+    # PJ jobs: Table 1.2 prints them once, on the mango row (the grape row is blank).
+    for case in (SC, PJM, RN):
+        key = T12_KEY[case]
+        direct = t12_value(t12, key, "direct_jobs")
+        indirect = t12_value(t12, key, "indirect_jobs")
+        note = (f"Table 1.2 line {t12_line(t12, key)}: direct {direct:,.0f} + indirect {indirect:,.0f}")
+        if case == RN:
+            note += "; Table 3.1 equals the direct jobs alone"
+        out.append(judge("3.1 vs 1.2", "Total employment", case, printed(t31, "Total employment", case),
+                         direct + indirect, note=note))
+    return out
+
+
+def _t31_vs_text(t31: pd.DataFrame) -> list[dict]:
+    """Table 3.1 against the cluster sketch in the chapter's prose."""
+    # A footnote restating a figure the main text also gives gets its own row label,
+    # so that every audit row keeps a unique (table, row, column) key.
+    out = [judge_claim("3.1 vs text", row + (" (footnote figure)" if "_fn" in claim.key else ""), col, claim,
+                       printed_value(t31, row, col))
+           for row, col, claim in CLAIMS_3_1]
+    # The table prints "150+"/"400+" (number() reads the bound). A plain prose
+    # figure must reach the table's bound; a prose lower bound is consistent
+    # when the table's bound implies it.
+    for col, claim in CLAIMS_GROWERS_VS_BOUND:
+        bound = number(t31, "Number of growers", col)
+        shown = display_text(t31, "Number of growers", col)
+        if claim.qualifier == "at least":
+            out.append(judge("3.1 vs text", "Number of growers", col, claim.text, bound, qualifier="at least",
+                             line=claim.line, note=claim.about + f"; table prints '{shown}', which implies it"))
+        else:
+            out.append(judge("3.1 vs text", "Number of growers", col, shown, float(claim.text),
+                             line=claim.line,
+                             note=claim.about + f"; the prose figure must reach the table's '{shown}'"))
+    return out
+
+
+def _t32_vs_text(t32: pd.DataFrame) -> list[dict]:
+    """Table 3.2 shares against the shares the prose quotes."""
+    out = [judge_claim("3.2 vs text", row, col, claim, printed_value(t32, row, col))
+           for row, col, claim in CLAIMS_3_2]
+    # Latest printed share per case against the opening's "30 to 60 percent".
+    for row in SHARE_ROWS:
+        col = _latest_period(t32, row)
+        out.append(judge("3.2 vs text", row, f"{col}, latest share vs opening range", RANGE_CLAIM.text,
+                         printed_value(t32, row, col),
+                         qualifier="range", line=RANGE_CLAIM.line,
+                         note=RANGE_CLAIM.about + "; latest printed share of the case"))
+    return out
+
+
+def _latest_period(t32: pd.DataFrame, row: str) -> str:
+    """Last period with a printed number for a case."""
+    return [p for p in PERIODS if not math.isnan(printed_value(t32, row, p))][-1]
+
+
+def figure_3_2(cells: pd.DataFrame) -> Figure:
+    """SME share of fruit production by case and period (Table 3.2)."""
+    long = pd.DataFrame([{"case": r, "period": p, "share": printed_value(cells, r, p)}
+                         for r in SHARE_ROWS for p in PERIODS]).dropna()
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    sns.pointplot(data=long, x="period", y="share", hue="case", order=PERIODS, ax=ax, markers="o")
+    ax.set(xlabel="Period (pooled years as printed)", ylabel="SME share of production (percent)",
+           title="Table 3.2. Participation of SMEs in fruit production", ylim=(0, 100))
+    ax.legend(title="Case—crop", fontsize=8)
+    fig.tight_layout()
+    return fig

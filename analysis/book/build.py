@@ -1,0 +1,576 @@
+"""Build the book: execute every chapter notebook with papermill, then run
+jupyter-book (Sphinx, execution off) over the executed notebooks.
+
+    python -m analysis.book                     # the book as published
+    python -m analysis.book --cases my_cases/   # extended edition with new cases
+    python -m analysis.book --params my.yml     # parameters from a file
+    python -m analysis.book --set chapters/ch01_cases.show_all_reconciliation=true
+
+Flow: ``chapters/runs.yml`` lists the runs. Each run's parameters are checked
+against the notebook's ``parameters`` cell (unknown name, wrong type or a value
+outside the allowed list is an error before anything executes); new case files
+are validated before anything executes too. Runs execute in parallel; a run
+whose inputs (notebook text, parameters, the data files it declares, the
+``analysis`` package, the locked requirements) are unchanged since a previous
+build is taken from the cache, and the build says why each run re-ran or was
+skipped. Executed notebooks and their downloads go into a fresh staging
+folder; Sphinx builds HTML into a fresh folder; only when all of that
+succeeded is the HTML folder replaced, so a failed build leaves the last good
+book untouched.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import glob
+import hashlib
+import html
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+from analysis.paths import BUILD_DIR as BUILD, ROOT
+
+STATIC_FILES = ["_config.yml", "_toc.yml", "intro.md", "bibliography.md", "references.bib", "_static",
+                "chapters/judging_standard.md"]
+# Inputs every run depends on besides its own notebook, parameters and the
+# analysis modules it imports (found by reading the imports, see analysis_modules).
+COMMON_INPUTS = ["requirements.txt"]
+# Data a run reads unless runs.yml narrows it: all of data/ (a stale page is worse than a re-run).
+DEFAULT_INPUTS = ["data/**/*"]
+STAMP_PACKAGES = ["pandas", "numpy", "statsmodels", "seaborn", "matplotlib", "pandera", "papermill", "jupyter-book"]
+
+
+class BuildError(RuntimeError):
+    """The build stopped; the message says where and why."""
+
+
+@dataclass
+class Run:
+    source: str
+    output: str
+    parameters: dict = field(default_factory=dict)
+    title: str | None = None
+    inputs: list[str] = field(default_factory=lambda: list(DEFAULT_INPUTS))
+
+    @property
+    def slug(self) -> str:
+        return self.output.replace("/", "-")
+
+
+def log(msg: str) -> None:
+    print(f"[build {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# ---------------------------------------------------------------- parameters
+
+def read_runs(path: Path = ROOT / "chapters" / "runs.yml") -> list[Run]:
+    """The runs of ``chapters/runs.yml``."""
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [Run(r["source"], r["output"], dict(r.get("parameters") or {}), r.get("title"),
+                list(r.get("inputs") or DEFAULT_INPUTS)) for r in spec["runs"]]
+
+
+def declared_parameters(source: Path) -> dict[str, dict]:
+    """Names, defaults and allowed values declared in a notebook's ``parameters`` cell.
+
+    A trailing comment ``# one of: a, b, c`` restricts the allowed values.
+    """
+    import jupytext
+
+    nb = jupytext.read(source)
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    if len(cells) != 1:
+        raise BuildError(f"{source}: needs exactly one cell tagged 'parameters', found {len(cells)}")
+    out = {}
+    for line in cells[0].source.splitlines():
+        code, _, comment = line.partition("#")
+        if "=" not in code:
+            continue
+        name, _, value = code.partition("=")
+        name = name.split(":")[0].strip()
+        default = ast.literal_eval(value.strip())
+        allowed = None
+        if "one of:" in comment:
+            allowed = [a.strip() for a in comment.split("one of:")[1].split(",")]
+        out[name] = {"default": default, "allowed": allowed}
+    return out
+
+
+def check_parameters(run: Run, declared: dict[str, dict]) -> list[str]:
+    """Problems with ``run.parameters`` (empty when all is well)."""
+    problems = []
+    for name, value in run.parameters.items():
+        if name not in declared:
+            problems.append(f"{run.output}: unknown parameter {name!r} (declared: {', '.join(declared) or 'none'})")
+            continue
+        default, allowed = declared[name]["default"], declared[name]["allowed"]
+        ok_type = isinstance(value, type(default)) or (isinstance(default, float) and isinstance(value, int))
+        if isinstance(default, bool) != isinstance(value, bool):
+            ok_type = False
+        if not ok_type:
+            problems.append(f"{run.output}: parameter {name!r} must be {type(default).__name__}, "
+                            f"got {type(value).__name__} {value!r}")
+        elif allowed is not None and str(value) not in allowed:
+            problems.append(f"{run.output}: parameter {name!r} = {value!r} not allowed (one of: {', '.join(allowed)})")
+    return problems
+
+
+def parse_set(items: list[str]) -> dict[str, dict]:
+    """``--set OUTPUT.NAME=VALUE`` options into {output: {name: value}} (values read as YAML)."""
+    out: dict[str, dict] = {}
+    for item in items:
+        target, sep, value = item.partition("=")
+        if not sep or "." not in target:
+            raise BuildError(f"--set {item!r}: expected OUTPUT.NAME=VALUE, e.g. chapters/audit.strict=false")
+        output, _, name = target.rpartition(".")
+        out.setdefault(output, {})[name] = yaml.safe_load(value)
+    return out
+
+
+def apply_overrides(runs: list[Run], overrides: dict[str, dict]) -> None:
+    """Merge parameter overrides ({page or '*': {name: value}}) into the runs."""
+    known = {r.output for r in runs}
+    for output, params in overrides.items():
+        if output != "*" and output not in known:
+            raise BuildError(f"parameter override for unknown page {output!r} (pages: {', '.join(sorted(known))})")
+        for r in runs:
+            if output in ("*", r.output):
+                r.parameters.update(params)
+
+
+# ---------------------------------------------------------------- new cases
+
+def prepare_cases(cases_dir: Path) -> tuple[str, "object"]:
+    """Validate a directory of new case files and copy it inside the project.
+
+    Returns the project-relative path of the copy (what notebooks receive as
+    ``cases_dir``) and the validated cases. The copy keeps notebook parameters
+    pointing inside the project whatever directory the user named.
+    """
+    from analysis.io.data import load_book_data
+    from analysis.io.newcases import load_new_cases
+
+    cases_dir = Path(cases_dir)
+    if not cases_dir.is_dir():
+        raise BuildError(f"--cases {cases_dir}: not a directory")
+    cases = load_new_cases(cases_dir, set(load_book_data().cases["case_id"]))
+    files = sorted(p for p in cases_dir.iterdir() if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".csv"))
+    digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files)).hexdigest()[:12]
+    dest = BUILD / "cases" / digest
+    if not dest.exists():
+        tmp = dest.with_name(digest + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for p in files:
+            shutil.copy2(p, tmp / p.name)
+        tmp.rename(dest)
+    return dest.relative_to(ROOT).as_posix(), cases
+
+
+def extended_runs(runs: list[Run], cases_rel: str, cases) -> list[Run]:
+    """Pass ``cases_dir`` to every run that declares it; add the extended-edition page and
+    one profile page per new case."""
+    new_sectors = set(cases["sector"])
+    for r in runs:
+        declared = declared_parameters(ROOT / r.source)
+        if "sector" in r.parameters and r.parameters["sector"] not in new_sectors:
+            continue  # a sector page without new cases is unchanged: keep it cached
+        if "cases_dir" in declared:
+            r.parameters.setdefault("cases_dir", cases_rel)
+            r.inputs.append(f"{cases_rel}/*")
+        if "case_set" in declared:
+            r.parameters.setdefault("case_set", "extended")  # show the side-by-side unless the user chose otherwise
+    extra = [Run("chapters/extended.md", "chapters/extended", {"cases_dir": cases_rel}, None,
+                 [*DEFAULT_INPUTS, f"{cases_rel}/*"])]
+    for _, case in cases.iterrows():
+        extra.append(Run("chapters/case_profile.md", f"chapters/cases/{case['case_id']}",
+                         {"cases_dir": cases_rel, "case_id": case["case_id"]},
+                         f"New case: {case['name']}", [*DEFAULT_INPUTS, f"{cases_rel}/*"]))
+    return runs + extra
+
+
+def extended_toc(base: dict, runs: list[Run]) -> dict:
+    """The table of contents with an 'Extended edition' part for the extra pages."""
+    pages = [r.output for r in runs if r.output == "chapters/extended" or r.output.startswith("chapters/cases/")]
+    if not pages:
+        return base
+    toc = json.loads(json.dumps(base))
+    toc["parts"].append({"caption": "Extended edition (new cases)", "numbered": True,
+                         "chapters": [{"file": p} for p in pages]})
+    return toc
+
+
+# ---------------------------------------------------------------- caching
+
+def _module_file(name: str) -> Path | None:
+    parts = name.split(".")
+    if parts[0] != "analysis":
+        return None
+    base = ROOT.joinpath(*parts)
+    for cand in (base.with_suffix(".py"), base / "__init__.py"):
+        if cand.is_file():
+            return cand
+    return None
+
+
+def _imports(code: str, package: str) -> set[str]:
+    """Dotted names of the analysis modules imported by ``code`` (absolute or relative)."""
+    import ast as _ast
+
+    names = set()
+    for node in _ast.walk(_ast.parse(code)):
+        if isinstance(node, _ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, _ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            names.add(mod)
+            names.update(f"{mod}.{a.name}" for a in node.names)  # "from analysis import tables"
+    return {n for n in names if n == "analysis" or n.startswith("analysis.")}
+
+
+def analysis_modules(source: Path) -> set[Path]:
+    """Files of the analysis package a notebook imports, followed transitively."""
+    import jupytext
+
+    nb = jupytext.read(source)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code" and not c.source.lstrip().startswith(("%", "!")))
+    todo, seen = list(_imports(code, "analysis")), set()
+    while todo:
+        name = todo.pop()
+        path = _module_file(name)
+        if path is None or path in seen:
+            continue
+        seen.add(path)
+        pkg = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        todo += _imports(path.read_text(encoding="utf-8"), pkg)
+        parent = name.rpartition(".")[0]
+        if parent:
+            todo.append(parent)  # importing a submodule runs its package's __init__
+    return seen
+
+
+def input_files(run: Run) -> list[Path]:
+    """Every file a run depends on, sorted: its notebook, the analysis modules it
+    imports, the locked requirements and the data globs it declares."""
+    files = {ROOT / run.source, *analysis_modules(ROOT / run.source)}
+    for pattern in [*COMMON_INPUTS, *run.inputs]:
+        full = pattern if Path(pattern).is_absolute() else str(ROOT / pattern)
+        files.update(Path(p) for p in glob.glob(full, recursive=True)
+                     if Path(p).is_file() and "__pycache__" not in Path(p).parts)
+    return sorted(files)
+
+
+def input_hashes(run: Run) -> dict[str, str]:
+    """sha256 of each input file and of the parameters/title, keyed by a readable name."""
+    name = lambda p: p.relative_to(ROOT).as_posix() if p.is_relative_to(ROOT) else p.as_posix()
+    out = {name(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in input_files(run)}
+    out["(parameters)"] = hashlib.sha256(json.dumps([run.parameters, run.title], sort_keys=True).encode()).hexdigest()
+    return out
+
+
+def fingerprint(hashes: dict[str, str]) -> str:
+    """Cache key: one hash over the per-input hashes."""
+    return hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def why_rerun(previous: dict[str, str] | None, current: dict[str, str]) -> str:
+    """Human-readable reason a run executes, from its last recorded inputs."""
+    if previous is None:
+        return "first build of this page"
+    changed = [k for k in current if k in previous and previous[k] != current[k]]
+    added = [k for k in current if k not in previous]
+    removed = [k for k in previous if k not in current]
+    parts = []
+    for label, names in (("changed", changed), ("new input", added), ("input gone", removed)):
+        if names:
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            parts.append(f"{label}: {shown}")
+    return "; ".join(parts) or "cache entry missing"
+
+
+# ---------------------------------------------------------------- execution
+
+def set_title(nb, title: str) -> None:
+    """Give a notebook run its own page title (one source serves several pages).
+
+    The title may come from a user's case file, so it is HTML-escaped and
+    Markdown punctuation is neutralised: it is shown, never interpreted.
+    """
+    safe = html.escape(title, quote=False)
+    for ch in "\\`*_[]{}()#+!|":
+        safe = safe.replace(ch, "\\" + ch)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            lines = cell.source.splitlines()
+            for i, line in enumerate(lines):
+                if line.startswith("# "):
+                    lines[i] = f"# {safe}"
+                    cell.source = "\n".join(lines)
+                    return
+    raise BuildError("notebook has no '# ' title to replace")
+
+
+def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, float, bool]:
+    """Execute one run into ``stage`` (or restore it from the cache). Returns (output, seconds, cached)."""
+    import jupytext
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    t0 = time.perf_counter()
+    entry = cache_dir / key
+    cached = (entry / "notebook.ipynb").exists()
+    if not cached:
+        work = cache_dir / f"{key}.tmp-{os.getpid()}"
+        shutil.rmtree(work, ignore_errors=True)
+        (work / "downloads").mkdir(parents=True)
+        nb = jupytext.read(ROOT / run.source)
+        if run.title:
+            set_title(nb, run.title)
+        jupytext.write(nb, work / "source.ipynb")
+        os.environ["UPGRADING_NOTEBOOK"] = run.source  # read by analysis.report.present for captions
+        try:
+            for attempt in range(3):
+                try:
+                    pm.execute_notebook(str(work / "source.ipynb"), str(work / "notebook.ipynb"),
+                                        parameters=run.parameters, kernel_name="python3", cwd=str(work),
+                                        progress_bar=False, request_save_on_cell_execute=False)
+                    break
+                except PapermillExecutionError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - only start-up failures are retried
+                    # two kernels started at once can race for the same local port and die at
+                    # start-up; that is not the notebook's fault, so start it again
+                    startup = "Kernel died" in str(exc) or type(exc).__name__ == "ZMQError"
+                    if not startup or attempt == 2:
+                        raise
+                    time.sleep(1 + attempt)
+        except PapermillExecutionError as exc:
+            shutil.rmtree(work, ignore_errors=True)
+            raise BuildError(f"{run.source} (page {run.output}) failed in cell {exc.exec_count or exc.cell_index}: "
+                             f"{exc.ename}: {exc.evalue}") from None
+        (work / "source.ipynb").unlink()
+        shutil.rmtree(entry, ignore_errors=True)
+        work.rename(entry)
+    out_nb = stage / f"{run.output}.ipynb"
+    out_nb.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(entry / "notebook.ipynb", out_nb)
+    shutil.copytree(entry / "downloads", out_nb.parent / "downloads", dirs_exist_ok=True)
+    return run.output, time.perf_counter() - t0, cached
+
+
+def code_revision() -> str:
+    """Git revision of the project, marked when the working tree differs from it."""
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "analysis", "data", "chapters"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return rev + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+
+
+def stamp_text(run: Run, hashes: dict[str, str], revision: str) -> str:
+    """The reproducibility stamp shown at the foot of a page."""
+    data_keys = sorted(k for k in hashes if k.startswith(("data/", "_build/cases/")))
+    data_hash = hashlib.sha256("".join(hashes[k] for k in data_keys).encode()).hexdigest()[:16]
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in STAMP_PACKAGES)
+    params = ", ".join(f"`{k} = {v!r}`" for k, v in sorted(run.parameters.items())) or "defaults"
+    return ("```{admonition} Reproducibility stamp\n:class: note stamp\n\n"
+            f"- Data read: {len(data_keys)} files, sha256 `{data_hash}`\n"
+            f"- Code revision: `{revision}`\n"
+            f"- Notebook: `{run.source}`, parameters: {params}\n"
+            f"- Packages: {versions}\n```\n")
+
+
+def add_stamp(nb_path: Path, text: str) -> None:
+    """Append the stamp to an executed notebook; hide papermill's injected-parameters cell,
+    whose values the stamp already lists."""
+    import nbformat
+
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
+    cell = nbformat.v4.new_markdown_cell(text)
+    cell.id = "reproducibility-stamp"  # a fixed id: a random one would change the page on every build
+    nb.cells.append(cell)
+    nbformat.write(nb, nb_path)
+
+
+def collect_manifests(cache_dir: Path, keys: dict[str, str], runs: list[Run]) -> list[dict]:
+    """Tables and figures each page registered (its cache entry's downloads/<slug>/manifest.json).
+
+    Read from the cache entry rather than the stage because several pages share
+    one downloads folder in the stage.
+    """
+    pages = []
+    for run in runs:
+        folder = cache_dir / keys[run.output] / "downloads"
+        items = []
+        for m in sorted(folder.glob("*/manifest.json")):
+            items += json.loads(m.read_text())["items"]
+        pages.append({"page": run.output, "title": run.title or run.output, "items": items})
+    return pages
+
+
+def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Path | None = None,
+          use_cache: bool = True, workdir: Path = BUILD, toc: dict | None = None) -> Path:
+    """Execute all runs and build the HTML book into ``out`` (replaced only on success).
+
+    ``workdir`` holds the cache and the temporary staging folders (default ``_build``);
+    ``toc`` replaces ``_toc.yml`` (tests build small books with it).
+    """
+    out = workdir / "html" if out is None else out
+    t_start = time.perf_counter()
+    if cases_dir is not None:
+        log(f"validating new cases in {cases_dir}")
+        cases_rel, cases = prepare_cases(cases_dir)
+        runs = extended_runs([Run(r.source, r.output, dict(r.parameters), r.title, list(r.inputs)) for r in runs],
+                             cases_rel, cases)
+    problems = []
+    for run in runs:
+        problems += check_parameters(run, declared_parameters(ROOT / run.source))
+    if problems:
+        raise BuildError("invalid parameters:\n  " + "\n  ".join(problems))
+    workdir.mkdir(parents=True, exist_ok=True)
+    cache_dir = workdir / "cache"
+    (cache_dir / "last").mkdir(parents=True, exist_ok=True)
+    stage = workdir / f"stage-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir()
+    try:
+        for item in STATIC_FILES:
+            src = ROOT / item
+            if src.is_dir():
+                shutil.copytree(src, stage / item)
+            elif src.exists():
+                (stage / item).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, stage / item)
+        base_toc = toc or yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+        (stage / "_toc.yml").write_text(yaml.safe_dump(extended_toc(base_toc, runs), sort_keys=False))
+        hashes = {r.output: input_hashes(r) for r in runs}
+        keys = {r.output: fingerprint(hashes[r.output]) for r in runs}
+        reasons = {}
+        for r in runs:
+            last = cache_dir / "last" / f"{r.slug}.json"
+            previous = json.loads(last.read_text()) if last.exists() else None
+            if not use_cache:
+                shutil.rmtree(cache_dir / keys[r.output], ignore_errors=True)
+                reasons[r.output] = "re-executed: cache disabled (--no-cache)"
+            else:
+                reasons[r.output] = "re-executed: " + why_rerun(previous, hashes[r.output])
+        log(f"executing {len(runs)} notebooks with {jobs} worker(s)")
+        with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {pool.submit(execute_run, r, stage, cache_dir, keys[r.output]): r for r in runs}
+            for i, fut in enumerate(as_completed(futures), 1):
+                run = futures[fut]
+                try:
+                    output, secs, cached = fut.result()
+                except BuildError:
+                    for f in futures:
+                        f.cancel()
+                    raise
+                (cache_dir / "last" / f"{run.slug}.json").write_text(json.dumps(hashes[run.output], sort_keys=True))
+                why = "skipped: inputs unchanged, taken from cache" if cached else reasons[output]
+                log(f"[{i}/{len(runs)}] {output}: {why} ({secs:.1f}s)")
+        revision = code_revision()
+        for r in runs:
+            add_stamp(stage / f"{r.output}.ipynb", stamp_text(r, hashes[r.output], revision))
+        try:
+            from analysis.book.citation import write_citation_page
+        except ImportError:  # the citation page is optional until analysis/book/citation.py exists
+            write_citation_page = None
+        if write_citation_page is not None:
+            write_citation_page(stage, collect_manifests(cache_dir, keys, runs))
+        digest = stage_digest(stage)
+        last_html = workdir / "last_html.json"
+        recorded = json.loads(last_html.read_text()) if last_html.exists() else {}
+        if use_cache and recorded.get(str(out)) == digest and (out / "index.html").exists():
+            log(f"HTML inputs unchanged since the last build: {out} kept as it is "
+                f"({time.perf_counter() - t_start:.1f}s)")
+            return out
+        log("building HTML with jupyter-book (warnings are errors)")
+        html_new = out.with_name(f"{out.name}.new-{os.getpid()}")
+        shutil.rmtree(html_new, ignore_errors=True)
+        jb = Path(sys.executable).parent / "jupyter-book"
+        proc = subprocess.run([str(jb), "build", str(stage), "--path-output", str(stage / "_out"),
+                               "-W", "-n", "--keep-going"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
+            raise BuildError(f"jupyter-book build failed (exit {proc.returncode}):\n{tail}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(stage / "_out" / "_build" / "html"), str(html_new))
+        _swap_in(html_new, out)
+        recorded[str(out)] = digest
+        last_html.write_text(json.dumps(recorded, indent=1, sort_keys=True))
+        log(f"book ready: {out / 'index.html'} ({time.perf_counter() - t_start:.1f}s)")
+        return out
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        for leftover in out.parent.glob(f"{out.name}.new-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def stage_digest(stage: Path) -> str:
+    """One hash over every file Sphinx would read from the stage (names and bytes)."""
+    h = hashlib.sha256()
+    for f in sorted(p for p in stage.rglob("*") if p.is_file() and "_out" not in p.relative_to(stage).parts):
+        h.update(f.relative_to(stage).as_posix().encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _swap_in(new: Path, out: Path) -> None:
+    """Replace ``out`` by ``new`` with two renames (the old book stays until the new one is complete)."""
+    old = out.with_name(out.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    new.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
+    ap = argparse.ArgumentParser(prog="python -m analysis.book", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--params", type=Path, help="YAML file {page: {parameter: value}} ('*' = every page)")
+    ap.add_argument("--set", action="append", default=[], metavar="PAGE.NAME=VALUE", help="override one parameter")
+    ap.add_argument("--cases", type=Path, help="directory of new case files to add to the book")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks executed in parallel")
+    ap.add_argument("--no-cache", action="store_true", help="re-execute every notebook")
+    ap.add_argument("--out", type=Path, default=None, help="where the HTML book goes (default _build/html)")
+    args = ap.parse_args(argv)
+    try:
+        runs = read_runs()
+        if args.params:
+            apply_overrides(runs, yaml.safe_load(args.params.read_text(encoding="utf-8")) or {})
+        apply_overrides(runs, parse_set(args.set))
+        build(runs, jobs=args.jobs, cases_dir=args.cases, out=args.out, use_cache=not args.no_cache)
+    except BuildError as exc:
+        print(f"BUILD FAILED: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # validation errors from data loading, bad case files...
+        print(f"BUILD FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,1 +1,0 @@
-"""Case-study chapters: display tables, audits and figures, one module per chapter."""

@@ -1,0 +1,125 @@
+"""Loading and validating the data files (the only module here that reads files).
+
+Errors name the file, the CSV line, the case (where there is one), the field,
+the bad value and the rule it broke, and list every problem at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.io.chapter_tables import load_chapter_tables
+from analysis.io.schema import SCHEMAS
+from analysis.vocab import CE_DEGREES
+
+from analysis.paths import DATA_DIR, ROOT as ROOT_DIR
+
+
+
+class DataError(ValueError):
+    """A data file failed validation; the message lists every problem."""
+
+
+def _describe_failures(path: Path, raw: pd.DataFrame, exc: pa.errors.SchemaErrors) -> str:
+    lines = [f"{path}: {len(exc.failure_cases)} problem(s)"]
+    for _, f in exc.failure_cases.iterrows():
+        idx = f.get("index")
+        where = "file"
+        if idx is not None and not pd.isna(idx) and int(idx) in raw.index:
+            i = int(idx)
+            case = raw.loc[i, "case_id"] if "case_id" in raw.columns else None
+            where = f"line {i + 2}" + (f" (case {case!r})" if case else "")
+        field = f.get("column") if not pd.isna(f.get("column")) else "(table)"
+        lines.append(f"  {where}, field {field!r}: value {f.get('failure_case')!r} "
+                     f"fails check {f.get('check')}")
+    return "\n".join(lines)
+
+
+def read_validated(path: str | Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Read one CSV (UTF-8) and validate it against ``schema``."""
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{path}: malformed CSV: {exc}") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise DataError(f"{path}: empty file") from exc
+    frame = raw.replace({"": None})
+    try:
+        out = schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise DataError(_describe_failures(path, raw, exc)) from None
+    out.attrs["source"] = str(path)
+    return out
+
+
+@dataclass
+class BookData:
+    """Every input of the foundation chapters, validated."""
+
+    cases: pd.DataFrame
+    reconciliation: pd.DataFrame
+    printed: pd.DataFrame
+    errata: pd.DataFrame
+    provenance: pd.DataFrame
+    judgements: pd.DataFrame
+    audit_before: pd.DataFrame
+    text_claims: pd.DataFrame
+    text_scan: pd.DataFrame
+    table_1_1: pd.DataFrame
+    table_1_2: pd.DataFrame
+    table_1_2_notes: pd.DataFrame
+    table_9_3: pd.DataFrame
+    table_9_3_notes: pd.DataFrame
+    #: case-study tables of Chapters 2-5 and 8 (``data/chapters``), keyed "2.1", "4.2", ...
+    chapters: dict = field(default_factory=dict)
+
+
+def tidy_cases(cases: pd.DataFrame) -> pd.DataFrame:
+    """Give validated case columns their analysis types (ordered CE degree)."""
+    out = cases.copy()
+    out["ce_degree"] = out["ce_degree"].astype(pd.CategoricalDtype(list(CE_DEGREES), ordered=True))
+    return out
+
+
+def load_book_data(data_dir: str | Path = DATA_DIR) -> BookData:
+    """Load and cross-check all foundation data files from ``data_dir``, and the
+    case-study tables of ``data_dir/chapters`` (:mod:`analysis.io.chapter_tables`)."""
+    d = Path(data_dir)
+    frames = {name: read_validated(d / name, schema) for name, schema in SCHEMAS.items()}
+    data = BookData(
+        cases=tidy_cases(frames["cases.csv"]),
+        reconciliation=frames["reconciliation.csv"],
+        printed=frames["book/printed_values.csv"],
+        errata=frames["errata.csv"],
+        provenance=frames["provenance.csv"],
+        judgements=frames["book/judgements.csv"],
+        audit_before=frames["book/audit_before.csv"],
+        text_claims=frames["book/text_claims.csv"],
+        text_scan=frames["book/text_scan.csv"],
+        table_1_1=frames["book/table_1_1.csv"],
+        table_1_2=frames["book/table_1_2.csv"],
+        table_1_2_notes=frames["book/table_1_2_notes.csv"],
+        table_9_3=frames["book/table_9_3.csv"],
+        table_9_3_notes=frames["book/table_9_3_notes.csv"],
+        chapters=load_chapter_tables(d / "chapters"),
+    )
+    check_references(data)
+    return data
+
+
+def check_references(data: BookData) -> None:
+    """Every case id used in another file must exist in cases.csv."""
+    known = set(data.cases["case_id"])
+    problems = []
+    for label, frame in (("reconciliation.csv", data.reconciliation), ("book/table_1_2.csv", data.table_1_2)):
+        for i, cid in frame["case_id"].items():
+            if cid not in known:
+                problems.append(f"{label}, line {i + 2}, field 'case_id': unknown case {cid!r}")
+    if problems:
+        raise DataError("\n".join(problems))

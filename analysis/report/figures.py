@@ -1,0 +1,164 @@
+"""One function per figure, named after what it shows. Each returns a
+matplotlib Figure with labelled axes, units and a source line printed inside
+the image (so a downloaded PNG still says where its numbers come from).
+No file I/O here; :mod:`analysis.report.present` saves and links figures.
+"""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from analysis.vocab import (CE_DEGREES, CHAIN_LABELS, CHAIN_TYPES, GOVERNANCE_CODES, SECTOR_LABELS,
+    SECTORS, check_sector)  # noqa: E402
+from analysis.method.tables import governance_profile, sector_upgrading_means, upgrading_long  # noqa: E402
+
+TYPE_ORDER = ["product", "process", "functional", "intersectoral"]
+CE_PALETTE = dict(zip(CE_DEGREES, sns.color_palette("crest", 3)))
+
+
+def _style() -> None:
+    # fixed style and font so two builds draw identical figures; seaborn's strip-plot
+    # jitter draws from numpy's global generator, so it is seeded here too
+    sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
+    plt.rcParams.update({"svg.hashsalt": "upgrading-to-compete", "figure.dpi": 100})
+    np.random.seed(20061)
+
+
+def _source(fig, text: str) -> None:
+    fig.text(0.01, 0.005, f"Source: {text}", fontsize=8, color="0.35", ha="left", va="bottom")
+
+
+def has_upgrading_scores(cases: pd.DataFrame, sector: str) -> bool:
+    """True if at least one case of ``sector`` has an upgrading score."""
+    check_sector(sector)
+    return not upgrading_long(cases[cases["sector"] == sector]).empty
+
+
+def figure_upgrading_by_type_and_ce(cases: pd.DataFrame, sector: str, source: str) -> plt.Figure:
+    """Upgrading scores by type, one bar per CE degree (mean) with the cases as dots."""
+    check_sector(sector)
+    long = upgrading_long(cases[cases["sector"] == sector])
+    if long.empty:
+        raise ValueError(f"no per-case upgrading scores for sector {sector!r}")
+    long["ce_degree"] = long["ce_degree"].astype("string").fillna("not published")
+    hue_order = [d for d in (*CE_DEGREES, "not published") if d in set(long["ce_degree"])]
+    palette = {**CE_PALETTE, "not published": (0.6, 0.6, 0.6)}
+    _style()
+    fig, ax = plt.subplots(figsize=(8, 4.6))
+    sns.barplot(long, x="type", y="score", hue="ce_degree", order=TYPE_ORDER, hue_order=hue_order,
+                palette=palette, errorbar=None, alpha=0.55, ax=ax)
+    sns.stripplot(long, x="type", y="score", hue="ce_degree", order=TYPE_ORDER, hue_order=hue_order,
+                  palette=palette, dodge=True, jitter=0.12, size=5, edgecolor="0.2", linewidth=0.5,
+                  legend=False, ax=ax)
+    ax.set(ylim=(-0.1, 3.2), xlabel="Type of upgrading",
+           ylabel="Upgrading score (0 absent – 3 high)",
+           title=f"{SECTOR_LABELS[sector]}: upgrading by type and degree of collective efficiency")
+    ax.legend(title="CE degree (bars: mean; dots: cases)", loc="upper right", fontsize=8, title_fontsize=8)
+    _source(fig, source)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def figure_governance_mix(cases: pd.DataFrame, sector: str, source: str) -> plt.Figure:
+    """Number of clusters per chain type, stacked by governance code (absent/domestic/global/both)."""
+    prof = governance_profile(cases, sector)
+    wide = prof.pivot(index="chain", columns="code", values="n_cases").reindex([CHAIN_LABELS[c] for c in CHAIN_TYPES])
+    labels = {**{k: f"{k} {v}" for k, v in GOVERNANCE_CODES.items()}, "unknown": "not published"}
+    colors = {0: "#e0e0e0", 1: "#9ecae1", 2: "#3182bd", 3: "#08519c", "unknown": "#fdae6b"}
+    _style()
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    left = pd.Series(0, index=wide.index, dtype=float)
+    for code in (0, 1, 2, 3, "unknown"):
+        vals = wide[code].astype(float)
+        if code == "unknown" and vals.sum() == 0:
+            continue
+        ax.barh(wide.index, vals, left=left, color=colors[code], label=labels[code], edgecolor="white")
+        left += vals
+    ax.invert_yaxis()
+    ax.set(xlabel="Number of clusters", ylabel="Value-chain governance",
+           title=f"{SECTOR_LABELS[check_sector(sector)]}: value-chain governance")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(title="Code (Table 9.2)", fontsize=8, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    _source(fig, source)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def figure_ce_index_by_sector(table_9_1: pd.DataFrame, source: str) -> plt.Figure:
+    """Table 9.1's sector averages of EE, JA and the CE index, as grouped bars."""
+    long = table_9_1.melt(id_vars="Sector", var_name="Index", value_name="value")
+    _style()
+    fig, ax = plt.subplots(figsize=(10, 4.4))
+    sns.barplot(long, y="Sector", x="value", hue="Index", palette="mako", ax=ax)
+    for c in ax.containers:
+        ax.bar_label(c, fmt="%.2f", fontsize=7, padding=2)
+    ax.set(xlim=(0, 12), xlabel="Index value (sum of 0–3 component ratings; scale 0–12)", ylabel="",
+           title="Collective efficiency by sector (sector averages)")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    _source(fig, source)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def figure_upgrading_profiles_by_sector(cases: pd.DataFrame, source: str) -> plt.Figure:
+    """Mean upgrading score per type, one line per sector with published scores."""
+    means = sector_upgrading_means(cases)
+    _style()
+    fig, ax = plt.subplots(figsize=(8, 4.4))
+    order = [SECTOR_LABELS[s] for s in SECTORS if s in set(means["sector"])]
+    sns.pointplot(means, x="type", y="mean_score", hue="sector_label", order=TYPE_ORDER,
+                  hue_order=order, markers=["o", "s", "D"][: len(order)], palette="deep", ax=ax)
+    ax.set(ylim=(-0.1, 3.1), xlabel="Type of upgrading", ylabel="Mean score (0 absent – 3 high)",
+           title="Upgrading profiles by sector (mean over cases with a score)")
+    ax.legend(title="", fontsize=8)
+    _source(fig, source)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def figure_ce_degree_by_sector(counts: pd.DataFrame, source: str) -> plt.Figure:
+    """Number of clusters in each sector by published CE degree."""
+    _style()
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    colors = {**CE_PALETTE, "not published": (0.75, 0.75, 0.75)}
+    counts.plot(kind="barh", stacked=True, ax=ax, color=[colors[c] for c in counts.columns], edgecolor="white")
+    ax.invert_yaxis()
+    ax.set(xlabel="Number of clusters", ylabel="", title="Degree of collective efficiency by sector")
+    ax.legend(title="CE degree", fontsize=8, title_fontsize=8, loc="lower right")
+    _source(fig, source)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def figure_case_against_sector(sector_cases: pd.DataFrame, case: pd.Series, source: str) -> plt.Figure:
+    """A new case's upgrading scores (and CE components, if rated) against the published
+    distribution of its sector: published cases as dots, the new case as a red diamond."""
+    long = upgrading_long(sector_cases)
+    _style()
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    if not long.empty:
+        sns.stripplot(long, x="type", y="score", order=TYPE_ORDER, color="0.55", jitter=0.15, size=5,
+                      alpha=0.7, ax=ax, label="published cases of the sector")
+        means = long.groupby("type")["score"].mean().reindex(TYPE_ORDER)
+        ax.scatter(range(4), means.values, marker="_", s=900, color="0.2", label="published mean", zorder=3)
+    vals = [case.get(f"upgrading_{t}") for t in TYPE_ORDER]
+    xs = [i for i, v in enumerate(vals) if v is not None and not pd.isna(v)]
+    ax.scatter(xs, [vals[i] for i in xs], marker="D", s=90, color="#d62728", zorder=4, label="this case")
+    ax.set_xticks(range(4), TYPE_ORDER)
+    ax.set(ylim=(-0.2, 3.2), xlabel="Type of upgrading", ylabel="Upgrading score (0 absent – 3 high)",
+           title="Upgrading scores of the case against its sector")
+    handles, labels = ax.get_legend_handles_labels()
+    uniq = dict(zip(labels, handles))
+    ax.legend(uniq.values(), uniq.keys(), fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    missing = [t for t, v in zip(TYPE_ORDER, vals) if v is None or pd.isna(v)]
+    if missing:
+        ax.text(0.01, 0.97, "not scored: " + ", ".join(missing), transform=ax.transAxes, fontsize=8,
+                va="top", color="#d62728")
+    _source(fig, source)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig

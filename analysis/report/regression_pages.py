@@ -1,0 +1,442 @@
+"""Helpers of the two "Beyond the book" pages: the regression chapter
+(``chapters/regression.md``) and Table 9.3 put to the test (``chapters/table93.md``).
+
+The statistics live in :mod:`analysis.stats.models`, :mod:`analysis.stats.pattern_tests` and
+:mod:`analysis.stats.sensitivity`; this module only chooses the specification the
+pages use, runs it, and shapes the results into the tables and figures shown.
+Everything is a pure function of its inputs and the seed, so the strings the
+pages export (CSV, LaTeX, HTML) are byte-identical from one build to the next
+(``tests/test_regression_pages.py``).
+
+Published results are always computed from the published cases alone, with a
+specification chosen from the published cases alone; the extended sample gets
+its own run beside them (the rule of :mod:`analysis.io.extended`).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.stats import models
+from analysis.stats.pattern_tests import BLOCKS, TESTED
+from analysis.vocab import SECTOR_LABELS
+from analysis.stats.variables import BASE_SECTOR, SECTORS, VARIABLES, model_frame
+
+CORE_REGRESSORS = ("ce_ordinal", "global_qh")
+TERM_LABELS = {
+    "ce_ordinal": "Collective efficiency (low=1, medium=2, high=3)",
+    "global_qh": "Global quasi-hierarchical chain (0/1)",
+    **{f"sector_{s}": f"Sector: {SECTOR_LABELS[s]}" for s in SECTORS},
+    "const": "Constant",
+}
+SHORT_LABELS = {
+    "ce_ordinal": "CE degree", "global_qh": "global quasi-hierarchy",
+    **{f"sector_{s}": SECTOR_LABELS[s] for s in SECTORS}, "const": "constant",
+}
+BLOCK_LABELS = {"collective_efficiency": "Collective efficiency", "global_leaders": "Global leaders"}
+#: expected signs in words (a bare "+" or "-" in a table cell would read as a list bullet)
+EXPECTED_WORDS = {"+": "positive", "0": "none", "-": "negative", "0/-": "none or negative",
+                  "absent": "no global buyer"}
+#: plain-words reason for a missing model variable
+MISSING_WHY = {
+    "ce_ordinal": "degree of collective efficiency not published",
+    "global_qh": "quasi-hierarchy governance code unknown",
+    **{f"upgrading_{u}": f"{u} upgrading score not available (N/A)"
+       for u in ("product", "process", "functional", "intersectoral")},
+    "upgrading_sum": "sum of upgrading undefined (a component is missing)",
+}
+SCORE_VARS = ["upgrading_product", "upgrading_process", "upgrading_functional",
+              "upgrading_intersectoral", "upgrading_sum"]
+NO_SCORES = "no per-case upgrading scores at all"
+
+
+# --------------------------------------------------------------------------- parameters
+
+def parse_choice(text: str, allowed, name: str, all_word: str | None = "all") -> list[str]:
+    """A comma-separated parameter as a list, in the order of ``allowed``; ``all`` means all of them.
+
+    Unknown entries are an error naming the parameter and the allowed values.
+    """
+    allowed = list(allowed)
+    items = [t.strip() for t in str(text).split(",") if t.strip()]
+    if all_word is not None and items == [all_word]:
+        return allowed
+    bad = [t for t in items if t not in allowed]
+    if bad or not items:
+        raise ValueError(f"parameter {name}={text!r}: use a comma-separated list of "
+                         f"{', '.join(allowed)}" + (f" or '{all_word}'" if all_word else ""))
+    return [a for a in allowed if a in items]
+
+
+def analysis_frame(cases: pd.DataFrame, sectors=tuple(SECTORS)) -> pd.DataFrame:
+    """The model frame (:func:`analysis.stats.variables.model_frame`) of the cases of ``sectors``."""
+    frame = model_frame(cases)
+    return frame[frame["sector"].isin(list(sectors))].reset_index(drop=True)
+
+
+def scored_sectors(frame: pd.DataFrame, outcomes) -> list[str]:
+    """Sectors with at least one case whose score is published for one of ``outcomes``."""
+    cols = [models.OUTCOMES[o] for o in outcomes]
+    has = frame[cols].notna().any(axis=1)
+    return [s for s in SECTORS if (has & (frame["sector"] == s)).any()]
+
+
+def page_regressors(frame: pd.DataFrame, outcomes) -> tuple[str, ...]:
+    """CE degree, global quasi-hierarchy and a dummy for each scored sector but the reference one.
+
+    Sectors without any published score (the software cases) cannot enter an
+    estimation sample, so they get no dummy at all rather than one dropped in
+    every model. The reference sector is traditional manufacturing when it is
+    scored, otherwise the first scored sector.
+    """
+    scored = scored_sectors(frame, outcomes)
+    base = BASE_SECTOR if BASE_SECTOR in scored else (scored[0] if scored else BASE_SECTOR)
+    return CORE_REGRESSORS + tuple(f"sector_{s}" for s in scored if s != base)
+
+
+def reference_sector(regressors, frame: pd.DataFrame, outcomes) -> str:
+    scored = scored_sectors(frame, outcomes)
+    dummies = {r.removeprefix("sector_") for r in regressors if r.startswith("sector_")}
+    rest = [s for s in scored if s not in dummies]
+    return rest[0] if rest else ""
+
+
+# --------------------------------------------------------------------------- regressions
+
+@dataclass
+class RegressionRun:
+    """All models of one sample, and the exported strings."""
+
+    frame: pd.DataFrame
+    regressors: tuple[str, ...]
+    outcomes: list[str]
+    results: list[models.ModelResult]
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    csv: str = ""
+    latex: str = ""
+    html: str = ""
+
+
+def run_regressions(cases: pd.DataFrame, *, outcomes, sectors=tuple(SECTORS), seed: int,
+                    n_perm: int, n_boot: int, regressors=None, caption: str = "",
+                    label: str = "tab:regression") -> RegressionRun:
+    """OLS (HC3, Freedman-Lane permutation p-values, pairs-bootstrap intervals) and ordered
+    logit and probit for every outcome, with the publication table and its three renderings."""
+    frame = analysis_frame(cases, sectors)
+    regressors = tuple(regressors) if regressors is not None else page_regressors(frame, outcomes)
+    results = models.fit_models(frame, outcomes=tuple(outcomes), regressors=regressors,
+                                n_perm=n_perm, n_boot=n_boot, seed=seed)
+    table = models.regression_table(results, labels=TERM_LABELS)
+    return RegressionRun(frame=frame, regressors=regressors, outcomes=list(outcomes), results=results,
+                         table=table, csv=flat_table(table).to_csv(index=False, lineterminator="\n"),
+                         latex=models.to_latex(table, caption=caption or None, label=label),
+                         html=models.to_html(table))
+
+
+def column_name(outcome: str, model: str) -> str:
+    return f"{outcome}: {model}"
+
+
+def flat_table(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`analysis.stats.models.regression_table` with one header row: columns ``term``,
+    ``statistic`` and one per model ("outcome: model")."""
+    out = table.copy()
+    out.columns = [column_name(o, m) for o, m in table.columns]
+    out = out.reset_index()
+    return out
+
+
+def display_table(table: pd.DataFrame, keep_note: bool = False) -> pd.DataFrame:
+    """The table as read in the book: the term on its coefficient line only, statistics unnamed."""
+    flat = flat_table(table)
+    if not keep_note:
+        flat = flat[flat["term"] != "note"]
+    terms = [t if s in ("coef", "") else "" for t, s in zip(flat["term"], flat["statistic"])]
+    body = flat.drop(columns=["term", "statistic"]).reset_index(drop=True)
+    return pd.concat([pd.DataFrame({"term": terms}), body], axis=1)
+
+
+def ols_inference(results: list[models.ModelResult], level: float = 0.95) -> pd.DataFrame:
+    """For each OLS coefficient: robust (HC3) Wald inference beside permutation and bootstrap inference."""
+    rows = []
+    for r in results:
+        if r.kind != "ols" or not r.estimable:
+            continue
+        for t in r.params.index:
+            if t == "const":
+                continue
+            pp = r.perm_pvalues.get(t, np.nan) if r.perm_pvalues is not None else np.nan
+            bl, bh = ((r.boot_ci.loc[t, "lower"], r.boot_ci.loc[t, "upper"])
+                      if r.boot_ci is not None else (np.nan, np.nan))
+            rows.append({"outcome": r.outcome, "term": t, "n": r.n, "coef": float(r.params[t]),
+                         "se_hc3": float(r.bse[t]), "p_hc3": float(r.pvalues[t]),
+                         "wald_low": float(r.conf_int.loc[t, "lower"]),
+                         "wald_high": float(r.conf_int.loc[t, "upper"]),
+                         "p_permutation": float(pp), "boot_low": float(bl), "boot_high": float(bh),
+                         "n_perm": r.n_perm, "n_boot_valid": r.n_boot_valid})
+    return pd.DataFrame(rows)
+
+
+def coefficient_rows(results: list[models.ModelResult]) -> pd.DataFrame:
+    """Long table of every estimated coefficient: outcome, model, term, n, coef, se, p."""
+    rows = []
+    for r in results:
+        if not r.estimable:
+            rows.append({"outcome": r.outcome, "model": models.KINDS[r.kind], "term": "", "n": r.n,
+                         "coef": np.nan, "se": np.nan, "p": np.nan, "note": r.reason})
+            continue
+        for t in r.params.index:
+            rows.append({"outcome": r.outcome, "model": models.KINDS[r.kind], "term": t, "n": r.n,
+                         "coef": float(r.params[t]), "se": float(r.bse[t]), "p": float(r.pvalues[t]),
+                         "note": ""})
+    return pd.DataFrame(rows)
+
+
+def compare_runs(published: RegressionRun, extended: RegressionRun) -> pd.DataFrame:
+    """Published and extended estimates side by side, per (outcome, model, term)."""
+    a = coefficient_rows(published.results)
+    b = coefficient_rows(extended.results)
+    key = ["outcome", "model", "term"]
+    out = a.merge(b, on=key, how="outer", suffixes=(" (published)", " (extended)"))
+    # rows in the order of the published table, then any row only the extended run has
+    order = {k: i for i, k in enumerate(list(map(tuple, a[key].to_numpy()))
+                                         + list(map(tuple, b[key].to_numpy())))}
+    out = out.iloc[np.argsort([order[tuple(k)] for k in out[key].to_numpy()], kind="stable")]
+    out = out.reset_index(drop=True)
+    out["coef change"] = out["coef (extended)"] - out["coef (published)"]
+    cols = key + [f"{c} ({s})" for c in ("n", "coef", "se", "p") for s in ("published", "extended")] + ["coef change"]
+    return out[cols]
+
+
+def sample_report(results: list[models.ModelResult], frame: pd.DataFrame) -> pd.DataFrame:
+    """Each case left out of at least one model: the missing variables in plain words and
+    the outcomes whose models it is left out of."""
+    missing: dict[str, set] = {}
+    where: dict[str, list] = {}
+    for r in results:
+        if r.kind != "ols":
+            continue
+        dc = r.dropped_cases
+        for cid, miss in zip(dc.get("case_id", []), dc.get("missing", [])):
+            missing.setdefault(cid, set()).update(m.strip() for m in miss.split(",") if m.strip())
+            where.setdefault(cid, []).append(r.outcome)
+    info = frame.set_index("case_id")
+    order = list(VARIABLES)
+    rows = []
+    for cid in [c for c in frame["case_id"] if c in missing]:
+        vars_ = sorted(missing[cid], key=lambda v: order.index(v) if v in order else len(order))
+        rows.append({"case_id": cid, "name": info.at[cid, "name"],
+                     "sector": SECTOR_LABELS.get(info.at[cid, "sector"], info.at[cid, "sector"]),
+                     "left out of": ", ".join(where[cid]),
+                     "missing": ", ".join(vars_),
+                     "why": _why(vars_, frame.loc[frame["case_id"] == cid].iloc[0])})
+    return pd.DataFrame(rows, columns=["case_id", "name", "sector", "left out of", "missing", "why"])
+
+
+def _why(vars_: list[str], row: pd.Series) -> str:
+    """Plain words for a case's missing variables; a case without any score says so once."""
+    no_scores = all(pd.isna(row[c]) for c in SCORE_VARS[:-1])
+    parts = [MISSING_WHY.get(v, f"{v} missing") for v in vars_ if not (no_scores and v in SCORE_VARS)]
+    if no_scores:
+        parts.append(NO_SCORES)
+    return "; ".join(parts)
+
+
+def sample_sizes(results: list[models.ModelResult]) -> pd.DataFrame:
+    """n per outcome (OLS sample; the ordered models use the same cases)."""
+    return pd.DataFrame([{"outcome": r.outcome, "n": r.n, "left out": len(r.dropped_cases)}
+                         for r in results if r.kind == "ols"])
+
+
+def variable_table(regressors, outcomes) -> pd.DataFrame:
+    """Definitions (from :data:`analysis.stats.variables.VARIABLES`) of every variable the models use."""
+    rows = [{"variable": models.OUTCOMES[o], "role": "outcome", "label": o,
+             "definition": VARIABLES[models.OUTCOMES[o]]} for o in outcomes]
+    rows += [{"variable": v, "role": "explanatory" if not v.startswith("sector_") else "control",
+              "label": TERM_LABELS.get(v, v), "definition": VARIABLES[v]} for v in regressors]
+    return pd.DataFrame(rows)
+
+
+def estimability(results: list[models.ModelResult]) -> pd.DataFrame:
+    """:func:`analysis.stats.models.estimability_report` without the (long) list of dropped cases,
+    which :func:`sample_report` gives once per case."""
+    rep = models.estimability_report(results)
+    rep["estimated"] = np.where(rep["estimable"], "yes", "no")
+    return rep[["outcome", "model", "estimated", "n", "reason", "dropped_regressors"]]
+
+
+# --------------------------------------------------------------------------- Table 9.3
+
+def label_with_note(label: str, footnote) -> str:
+    return f"{label} [{footnote}]" if isinstance(footnote, str) and footnote else str(label)
+
+
+def table93_view(tests: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """One row per tested cell, readable: the book's label beside the data's association."""
+    notes = labels.set_index(["block", "upgrading", "sector"])["footnote"]
+    rows = []
+    for r in tests.itertuples(index=False):
+        fn = notes.get((r.block, r.upgrading, r.sector))
+        rows.append({
+            "relation": BLOCK_LABELS[r.block], "upgrading": r.upgrading,
+            "sector": SECTOR_LABELS[r.sector], "book label": label_with_note(r.label, fn),
+            "expected association": EXPECTED_WORDS.get(r.expected, r.expected), "n": int(r.n), "statistic": r.effect if np.isfinite(r.estimate) else "",
+            "estimate": r.estimate, "p (permutation)": r.p_value,
+            "interval low": r.ci_low, "interval high": r.ci_high,
+            "OLS slope": r.model_estimate, "OLS slope SE (HC3)": r.model_se,
+            "direction reading": r.verdict, "significance reading": r.verdict_strict,
+        })
+    return pd.DataFrame(rows)
+
+
+def verdict_grid_both(tests: pd.DataFrame) -> pd.DataFrame:
+    """Laid out like Table 9.3 (rows: relation × upgrading; columns: sectors); each cell gives
+    the book's label, then the direction reading / the significance reading."""
+    rows = []
+    for block in BLOCKS:
+        for u in TESTED:
+            part = tests[(tests["block"] == block) & (tests["upgrading"] == u)]
+            if part.empty:
+                continue
+            row = {"relation": BLOCK_LABELS[block], "upgrading": u}
+            for s in SECTORS:
+                c = part[part["sector"] == s]
+                if len(c):
+                    c = c.iloc[0]
+                    row[SECTOR_LABELS[s]] = f"{c['label']}: {c['verdict']} / {c['verdict_strict']}"
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def verdict_counts(tests: pd.DataFrame) -> pd.DataFrame:
+    """How many cells fall under each verdict, in each reading."""
+    kinds = ["supported", "contradicted", "inconclusive", "not testable"]
+    return pd.DataFrame([{"reading": name, **{k: int((tests[col] == k).sum()) for k in kinds}}
+                         for name, col in (("direction", "verdict"), ("significance", "verdict_strict"))])
+
+
+def side_by_side_verdicts(pub: pd.DataFrame, ext: pd.DataFrame) -> pd.DataFrame:
+    key = ["block", "upgrading", "sector", "label"]
+    cols = ["n", "estimate", "p_value", "verdict", "verdict_strict"]
+    out = pub[key + cols].merge(ext[key + cols], on=key, suffixes=(" (published)", " (extended)"), sort=False)
+    out["changed"] = np.where((out["verdict (published)"] != out["verdict (extended)"])
+                              | (out["verdict_strict (published)"] != out["verdict_strict (extended)"]),
+                              "yes", "")
+    out["block"] = out["block"].map(BLOCK_LABELS)
+    out["sector"] = out["sector"].map(SECTOR_LABELS)
+    return out
+
+
+#: the chapter's verbal statements that bear on Table 9.3, with the cell each one speaks to
+CLAIM_CELLS = {
+    "C10": ("collective_efficiency", "product", "traditional"),
+    "C11": ("collective_efficiency", "functional", "traditional"),
+    "C12a": ("collective_efficiency", "product", "natural_resource"),
+    "C12b": ("collective_efficiency", "process", "natural_resource"),
+    "C17": ("global_leaders", None, "complex_products"),
+    "C19": ("global_leaders", None, "specialized_suppliers"),
+}
+
+
+def claims_with_tests(claims: pd.DataFrame, tests: pd.DataFrame) -> pd.DataFrame:
+    """The statements of :data:`CLAIM_CELLS` as checked by :func:`analysis.audit.claims.check_claims`,
+    beside the rank test of the Table 9.3 cell they speak to (for the governance statements,
+    which are about who is present rather than about an association, the cell's label)."""
+    rows = []
+    for cid, (block, u, sector) in CLAIM_CELLS.items():
+        c = claims[claims["claim_id"] == cid]
+        if c.empty:
+            continue
+        c = c.iloc[0]
+        if u is None:
+            cell = tests[(tests["block"] == block) & (tests["sector"] == sector)].iloc[:1]
+            related = (f"Table 9.3 label for global leaders here: {cell['label'].iloc[0]}"
+                       if len(cell) else "")
+        else:
+            cell = tests[(tests["block"] == block) & (tests["upgrading"] == u) & (tests["sector"] == sector)]
+            if len(cell) and np.isfinite(cell["estimate"].iloc[0]):
+                t = cell.iloc[0]
+                related = (f"{t['effect']} {t['estimate']:+.2f}, permutation p {t['p_value']:.3f}, n {int(t['n'])}; "
+                           f"label {t['label']}: {t['verdict']} / {t['verdict_strict']}")
+            else:
+                related = "cell not testable"
+        rows.append({"claim": cid, "statement (our paraphrase)": c["statement"], "rule": c["rule"],
+                     "evidence": c["evidence"], "verdict": c["verdict"], "rank test of the cell": related})
+    return pd.DataFrame(rows)
+
+
+def forest_figure(tests: pd.DataFrame, band: float, level: float) -> Figure:
+    """Per tested cell: the rank association with its bootstrap interval, the neutral band shaded,
+    the marker saying what the book's label expects. Cells without an estimate are left out (the
+    tables say why)."""
+    ok = tests[np.isfinite(tests["estimate"])]
+    blocks = [b for b in BLOCKS if (ok["block"] == b).any()]
+    names = lambda part: [f"{SECTOR_LABELS[s]}, {u}" for s, u in zip(part["sector"], part["upgrading"])]
+    same_rows = len({tuple(names(ok[ok["block"] == b])) for b in blocks}) == 1
+    fig = Figure(figsize=(4.2 * max(len(blocks), 1) + 2.4, 0.42 * ok.groupby("block").size().max() + 1.8),
+                 layout="constrained")
+    axes = fig.subplots(1, max(len(blocks), 1), sharex=True, sharey=same_rows, squeeze=False)[0]
+    marker = {"+": ("^", "C2", "label expects +"), "-": ("v", "C3", "label expects −"),
+              "0": ("o", "C0", "label expects 0"), "0/-": ("s", "C1", "label expects 0 or −")}
+    handles = {}
+    for ax, b in zip(axes, blocks):
+        part = ok[ok["block"] == b].reset_index(drop=True)
+        ax.axvspan(-band, band, color="0.92", zorder=0)
+        ax.axvline(0, color="0.5", lw=0.8, ls="--")
+        for i, r in part.iterrows():
+            m, col, lab = marker[r["expected"]]
+            h = ax.errorbar([r["estimate"]], [i], xerr=[[r["estimate"] - r["ci_low"]], [r["ci_high"] - r["estimate"]]],
+                            fmt=m, color=col, capsize=2)
+            handles.setdefault(lab, h)
+        ax.set_yticks(range(len(part)), names(part))
+        ax.set_xlim(-1.05, 1.05)
+        ax.set_title(BLOCK_LABELS[b])
+        ax.set_xlabel("Spearman ρ" if b == "collective_efficiency" else "rank-biserial r")
+    axes[0].invert_yaxis()
+    if not same_rows:
+        for ax in axes[1:]:
+            ax.invert_yaxis()
+    order = [v[2] for v in marker.values() if v[2] in handles]
+    fig.legend([handles[k] for k in order], order, loc="outside lower center", ncols=len(order),
+               fontsize="small")
+    fig.suptitle(f"Rank associations per sector with {level:.0%} bootstrap intervals "
+                 f"(grey: neutral band ±{band:g})")
+    return fig
+
+
+def sensitivity_summary(coef_stab: pd.DataFrame, loo_coef: pd.DataFrame) -> pd.DataFrame:
+    """Recoding and leave-one-out stability of each OLS coefficient in one table."""
+    a = coef_stab[coef_stab["term"] != ""][["outcome", "term", "coef", "p", "significant", "share_sign_kept",
+                                             "share_significance_kept", "share_both_kept", "n_draws_valid"]]
+    b = loo_coef[loo_coef["term"] != ""][["outcome", "term", "share_kept", "n_loo", "flipped_by"]]
+    out = a.merge(b, on=["outcome", "term"], how="left")
+    return out.rename(columns={"share_sign_kept": "recoding: sign kept",
+                               "share_significance_kept": "recoding: significance kept",
+                               "share_both_kept": "recoding: both kept",
+                               "share_kept": "leave-one-out: both kept",
+                               "flipped_by": "leave-one-out: changed by"})
+
+
+def fmt_p(x) -> str:
+    """A p-value as read: three decimals, '<0.001' below that, '–' when missing."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return "<0.001" if x < 0.0005 else f"{x:.3f}"
+
+
+def show_p(df: pd.DataFrame, columns, digits: int = 3) -> pd.DataFrame:
+    """Copy of ``df`` for display only (the downloads keep full precision): other float columns
+    rounded to ``digits`` decimals (so that 3e-16 reads 0, not 0.), the p-value ``columns``
+    formatted by :func:`fmt_p`."""
+    out = df.copy()
+    for c in out.columns:
+        if c not in columns and pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].round(digits) + 0.0          # + 0.0: no "-0"
+    for c in columns:
+        if c in out.columns:
+            out[c] = [fmt_p(float(v)) if v is not None and not pd.isna(v) else "–" for v in out[c]]
+    return out

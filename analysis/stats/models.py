@@ -1,0 +1,819 @@
+"""Regressions of upgrading on collective efficiency and chain governance.
+
+For each outcome (product, process, functional, intersectoral upgrading and
+their sum) three models are fitted with statsmodels:
+
+* OLS with HC3 heteroskedasticity-robust standard errors (small-sample
+  correction, appropriate for n ≈ 30);
+* ordered logit and ordered probit (``OrderedModel``), with sandwich (HC0)
+  standard errors, treating the half-point scores as ordered categories.
+
+OLS inference is complemented by
+
+* permutation p-values, vectorised over permutations: all permuted outcomes go
+  through one QR decomposition of the design (:func:`ols_hc3_batch`). The
+  statistic is the HC3 t-ratio (studentised, so the test stays valid under
+  heteroskedasticity). The default scheme is Freedman-Lane (permute the
+  residuals of the model without the tested regressor), which tests each
+  coefficient *given the others*; ``perm_method="outcome"`` permutes the outcome
+  itself, an exact test of the joint null that the outcome is unrelated to all
+  regressors. With a single regressor the two coincide.
+* pairs-bootstrap percentile intervals (resampling cases), vectorised through
+  case-weight matrices. Resamples whose design is singular (a rare dummy drawn
+  zero times) are discarded and counted in ``n_boot_valid``.
+
+Ordered models get robust Wald intervals only: with about 30 cases many
+bootstrap resamples are separated, and each refit is a numerical optimisation.
+
+A model that cannot be estimated meaningfully is not fitted: the result has
+``estimable=False`` and a ``reason`` (too few cases, no variation in the
+outcome, singular design, a case with leverage 1, separation of the ordered
+outcome, non-convergence). Regressors with no variation in the estimation
+sample (e.g. a sector dummy whose cases all lack scores) are dropped and listed
+in ``dropped_regressors`` rather than making the whole model fail.
+
+Everything is deterministic given ``seed``: :func:`regression_table` and its
+renderers produce byte-identical strings for identical inputs.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.linalg
+import scipy.optimize
+import scipy.sparse
+import scipy.special
+import scipy.stats
+import statsmodels.api as sm
+from matplotlib.figure import Figure
+from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+from analysis.stats.variables import BASE_SECTOR, SECTORS, listwise
+
+OUTCOMES = {
+    "product": "upgrading_product",
+    "process": "upgrading_process",
+    "functional": "upgrading_functional",
+    "intersectoral": "upgrading_intersectoral",
+    "sum": "upgrading_sum",
+}
+KINDS = {"ols": "OLS", "ologit": "Ordered logit", "oprobit": "Ordered probit"}
+DEFAULT_REGRESSORS = ("ce_ordinal", "global_qh",
+                      *(f"sector_{s}" for s in SECTORS if s != BASE_SECTOR))
+MIN_CASES = 8      # below this no regression is reported at all
+MIN_DF = 3         # cases left over after estimating the parameters
+#: bound on the elements of one n × chunk array, so 100,000 cases stay well under 1 GB
+MAX_CELLS = 2_000_000
+STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
+
+
+@dataclass
+class ModelResult:
+    """One fitted (or refused) model. Series are indexed by term name."""
+
+    outcome: str
+    kind: str
+    regressors: tuple[str, ...]
+    estimable: bool
+    reason: str = ""
+    n: int = 0
+    params: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    bse: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    pvalues: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    conf_int: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["lower", "upper"]))
+    fit_stat: float = float("nan")
+    fit_stat_name: str = ""
+    cov_type: str = ""
+    thresholds: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    perm_pvalues: pd.Series | None = None
+    perm_method: str = ""
+    n_perm: int = 0
+    boot_ci: pd.DataFrame | None = None
+    n_boot: int = 0
+    n_boot_valid: int = 0
+    dropped_cases: pd.DataFrame = field(default_factory=pd.DataFrame)
+    dropped_regressors: dict[str, str] = field(default_factory=dict)
+    seed: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.outcome} ({self.kind})"
+
+
+# --------------------------------------------------------------------------- checks
+
+def _outcome_column(outcome: str) -> str:
+    """Accept "product" or "upgrading_product"."""
+    if outcome in OUTCOMES:
+        return OUTCOMES[outcome]
+    if outcome in OUTCOMES.values():
+        return outcome
+    raise KeyError(f"unknown outcome {outcome!r}; use one of {list(OUTCOMES)}")
+
+
+def _short_outcome(outcome: str) -> str:
+    col = _outcome_column(outcome)
+    return next(k for k, v in OUTCOMES.items() if v == col)
+
+
+def collinear_columns(X: np.ndarray, names: list[str]) -> list[str]:
+    """Names of columns lying in the span of the columns before them (column 0 first)."""
+    kept: list[int] = []
+    bad = []
+    for j in range(X.shape[1]):
+        trial = X[:, kept + [j]]
+        if np.linalg.matrix_rank(trial) < len(kept) + 1:
+            bad.append(names[j])
+        else:
+            kept.append(j)
+    return bad
+
+
+def ordinal_separation(codes: np.ndarray, X: np.ndarray, names: list[str]) -> list[str]:
+    """Regressors involved in (quasi-)complete separation of an ordered outcome.
+
+    The ordered-model MLE does not exist when some non-trivial linear score
+    ``X d`` orders the cases weakly consistently with the outcome (every case of
+    a higher category scores at least as high as every case of a lower one);
+    the likelihood then keeps rising as ``d`` is scaled up. This is the ordinal
+    generalisation of logistic separation and covers the binary case. It is
+    decided exactly by a linear programme: find ``d`` and cut points ``u`` with
+    ``u[c-1] <= x_i d <= u[c]`` for every case in category ``c`` and
+    ``mean(X d | top) - mean(X d | bottom) >= 1`` (so ``X d`` is not constant).
+    Returns the names with non-zero ``d`` (empty list when no separation).
+    """
+    n, k = X.shape
+    n_cat = int(codes.max()) + 1
+    if n_cat < 2:
+        return []
+    rows_upper = np.flatnonzero(codes < n_cat - 1)   # x_i d - u[c_i] <= 0
+    rows_lower = np.flatnonzero(codes > 0)           # u[c_i - 1] - x_i d <= 0
+    U_up = scipy.sparse.csr_matrix(
+        (-np.ones(len(rows_upper)), (np.arange(len(rows_upper)), codes[rows_upper])),
+        shape=(len(rows_upper), n_cat - 1))
+    U_lo = scipy.sparse.csr_matrix(
+        (np.ones(len(rows_lower)), (np.arange(len(rows_lower)), codes[rows_lower] - 1)),
+        shape=(len(rows_lower), n_cat - 1))
+    norm = X[codes == n_cat - 1].mean(axis=0) - X[codes == 0].mean(axis=0)
+    A = scipy.sparse.vstack([
+        scipy.sparse.hstack([scipy.sparse.csr_matrix(X[rows_upper]), U_up]),
+        scipy.sparse.hstack([scipy.sparse.csr_matrix(-X[rows_lower]), U_lo]),
+        scipy.sparse.csr_matrix(np.concatenate([-norm, np.zeros(n_cat - 1)])[None, :]),
+    ]).tocsr()
+    b = np.concatenate([np.zeros(len(rows_upper) + len(rows_lower)), [-1.0]])
+    lp = scipy.optimize.linprog(np.zeros(k + n_cat - 1), A_ub=A, b_ub=b,
+                                bounds=[(None, None)] * (k + n_cat - 1), method="highs")
+    if lp.status != 0:          # 2 = infeasible: no separating direction
+        return []
+    d = lp.x[:k]
+    scale = np.abs(X).max(axis=0) * np.abs(d)
+    return [names[j] for j in range(k) if scale[j] > 1e-7 * max(scale.max(), 1e-300)]
+
+
+@dataclass
+class _Prepared:
+    y: np.ndarray | None = None
+    X: pd.DataFrame | None = None        # OLS: with "const" first; ordered: without
+    case_ids: np.ndarray | None = None
+    index: pd.Index | None = None        # frame index labels of the estimation sample
+    n: int = 0                           # cases with complete data
+    dropped_cases: pd.DataFrame = field(default_factory=pd.DataFrame)
+    dropped_regressors: dict[str, str] = field(default_factory=dict)
+    reason: str = ""
+
+
+def _fmt_value(v: float) -> str:
+    return f"{v:g}"
+
+
+def prepare(frame: pd.DataFrame, outcome: str, regressors, *, kind: str = "ols",
+            min_n: int = MIN_CASES, min_df: int = MIN_DF, drop_constant: bool = True) -> _Prepared:
+    """Estimation sample and design for one model, or the reason it cannot be estimated.
+
+    Listwise deletion over the outcome and the regressors; constant regressors
+    dropped (and reported) when ``drop_constant``; then the checks of the module
+    docstring, in that order, the first failing one giving the reason.
+    """
+    ycol = _outcome_column(outcome)
+    regressors = list(regressors)
+    absent = [c for c in [ycol, *regressors] if c not in frame.columns]
+    if absent:
+        raise KeyError(f"model frame lacks {absent}")
+    sample, dropped = listwise(frame, [ycol, *regressors])
+    prep = _Prepared(dropped_cases=dropped)
+    n = prep.n = len(sample)
+    if n < min_n:
+        prep.reason = f"too few cases: n={n} with complete data (minimum {min_n})"
+        return prep
+    y = sample[ycol].to_numpy(dtype=float)
+    if np.ptp(y) == 0:
+        prep.reason = f"no variation in the outcome: all {n} cases score {_fmt_value(y[0])}"
+        return prep
+    kept = []
+    for r in regressors:
+        v = sample[r].to_numpy(dtype=float)
+        if np.ptp(v) == 0:
+            msg = f"no variation in the estimation sample (all = {_fmt_value(v[0])})"
+            if not drop_constant:
+                prep.reason = f"singular design: {r} has {msg}"
+                return prep
+            prep.dropped_regressors[r] = msg
+        else:
+            kept.append(r)
+    if not kept:
+        prep.reason = "no regressor varies in the estimation sample"
+        return prep
+    Xc = np.column_stack([np.ones(n), sample[kept].to_numpy(dtype=float)])
+    bad = collinear_columns(Xc, ["const", *kept])
+    if bad:
+        prep.reason = (f"singular design: {', '.join(bad)} is a linear combination of the "
+                       "constant and the other regressors")
+        return prep
+    n_cat = len(np.unique(y))
+    n_params = len(kept) + (1 if kind == "ols" else n_cat - 1)
+    if n - n_params < min_df:
+        prep.reason = (f"too few cases for the parameters: n={n}, parameters={n_params} "
+                       f"(need at least {min_df} more cases than parameters)")
+        return prep
+    ids = sample["case_id"].to_numpy() if "case_id" in sample else np.arange(n)
+    if kind == "ols":
+        q, _ = np.linalg.qr(Xc)
+        lev = np.einsum("ij,ij->i", q, q)
+        one = lev > 1 - 1e-8
+        if one.any():
+            prep.reason = (f"case(s) {', '.join(map(str, ids[one]))} have leverage 1 (a regressor is "
+                           "non-zero for that case alone); HC3 standard errors are undefined")
+            return prep
+        X = pd.DataFrame(Xc, columns=["const", *kept])
+    else:
+        codes = np.searchsorted(np.unique(y), y)
+        sep = ordinal_separation(codes, Xc[:, 1:], kept)
+        if sep:
+            prep.reason = (f"separation: {', '.join(sep)} order the outcome categories perfectly "
+                           "(quasi-complete separation); the maximum-likelihood estimate does not exist")
+            return prep
+        X = pd.DataFrame(Xc[:, 1:], columns=kept)
+    prep.y, prep.X, prep.case_ids, prep.index = y, X, ids, sample.index
+    return prep
+
+
+# --------------------------------------------------------------------------- vectorised OLS
+
+class Hc3Batch:
+    """OLS coefficients and HC3 standard errors for many outcome vectors at once.
+
+    Built once per design ``X`` (n × k, full column rank): one QR decomposition
+    gives the pseudo-inverse ``A = R⁻¹Qᵀ`` and the leverages ``h`` (row norms of
+    ``Q``); then any block of outcomes is handled with matrix products only. The
+    HC3 variance of coefficient j is ``Σ_i A_ji² e_i² / (1-h_i)²``. Used for
+    permutations and recoding draws, where refitting statsmodels thousands of
+    times would be needlessly slow; the tests check it against statsmodels.
+
+    Internally outcomes are rows (m × n, C order): every n-long vector is then
+    contiguous, which matters when n is large.
+    """
+
+    def __init__(self, X: np.ndarray):
+        q, r = np.linalg.qr(X)
+        A = scipy.linalg.solve_triangular(r, q.T)
+        self.XT = np.ascontiguousarray(X.T)            # k × n
+        self.AT = np.ascontiguousarray(A.T)            # n × k
+        self.A2T = self.AT * self.AT
+        self.inv1mh = 1.0 / (1.0 - np.einsum("ij,ij->i", q, q))
+
+    @property
+    def A(self) -> np.ndarray:
+        """The pseudo-inverse of X (k × n)."""
+        return self.AT.T
+
+    def fit_rows(self, Z: np.ndarray, cols=None) -> tuple[np.ndarray, np.ndarray]:
+        """Coefficients (m × k) and HC3 standard errors (m × k, or m × len(cols)) for outcomes
+        ``Z`` given as rows (m × n).
+
+        ``cols`` restricts the standard errors to those coefficients (saves one
+        product per coefficient left out); all k coefficients are always needed
+        for the residuals.
+        """
+        B = Z @ self.AT
+        E = B @ self.XT
+        np.subtract(Z, E, out=E)       # in place: the m × n arrays dominate the cost
+        E *= self.inv1mh
+        E *= E
+        A2T = self.A2T if cols is None else self.A2T[:, cols]
+        return B, np.sqrt(E @ A2T)
+
+    def fit(self, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Coefficients and HC3 standard errors, two k × m arrays, for outcomes ``Y`` (n × m)."""
+        B, S = self.fit_rows(np.ascontiguousarray(Y.T))
+        return B.T, S.T
+
+
+def ols_hc3_batch(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shortcut for ``Hc3Batch(X).fit(Y)``: k × m coefficients and HC3 standard errors."""
+    return Hc3Batch(X).fit(Y)
+
+
+def _chunk(n: int) -> int:
+    return max(1, MAX_CELLS // max(n, 1))
+
+
+def permutation_pvalues(X: np.ndarray, y: np.ndarray, *, n_perm: int = 999, seed: int = 0,
+                        method: str = "freedman_lane") -> np.ndarray:
+    """Two-sided permutation p-values of the HC3 t-ratios, one per column of ``X``.
+
+    Column 0 must be the constant; its p-value is NaN (a permutation test of the
+    intercept is meaningless). ``p = (1 + #{|t*| >= |t|}) / (1 + n_perm)``.
+    Permutations are drawn in chunks of at most :data:`MAX_CELLS` elements with a
+    seeded ``numpy.random.Generator`` (same seed, same p-values); Freedman-Lane
+    uses the same permutations for every coefficient.
+    """
+    if method not in ("freedman_lane", "outcome"):
+        raise ValueError("method must be 'freedman_lane' or 'outcome'")
+    n, k = X.shape
+    rng = np.random.default_rng([seed, 1])
+    ols = Hc3Batch(X)
+    b, se = ols.fit(y[:, None])
+    t_obs = np.abs(b[:, 0] / se[:, 0])
+    thresh = t_obs * (1 - 1e-10)        # so that ties (e.g. the identity permutation) count
+    reduced = []
+    if method == "freedman_lane":
+        for j in range(1, k):
+            Xr = np.delete(X, j, axis=1)
+            fitted = Xr @ np.linalg.lstsq(Xr, y, rcond=None)[0]
+            # the fitted part lies in the span of X: it adds A@fitted to the coefficients
+            # and nothing to the residuals, so only the permuted residuals go through the fit
+            reduced.append((j, ols.A[j] @ fitted, y - fitted))
+    count = np.zeros(k)
+    done = 0
+    while done < n_perm:
+        c = min(_chunk(n), n_perm - done)
+        # c permutations as rows; one Generator.permutation call per row is about a third
+        # faster than Generator.permuted on a tiled block (same uniform distribution)
+        idx = np.empty((c, n), dtype=np.intp)
+        for row in idx:
+            row[:] = rng.permutation(n)
+        if method == "outcome":
+            bp, sp = ols.fit_rows(y[idx])
+            count += (np.abs(bp / sp) >= thresh).sum(axis=0)
+        else:
+            for j, shift, resid in reduced:
+                bp, sp = ols.fit_rows(resid[idx], cols=[j])
+                count[j] += (np.abs((bp[:, j] + shift) / sp[:, 0]) >= thresh[j]).sum()
+        done += c
+    p = (1 + count) / (1 + n_perm)
+    p[0] = np.nan
+    return p
+
+
+def bootstrap_ci(X: np.ndarray, y: np.ndarray, *, n_boot: int = 999, seed: int = 0,
+                 level: float = 0.95) -> tuple[np.ndarray, int]:
+    """Pairs-bootstrap percentile intervals of the OLS coefficients (k × 2) and the valid draw count.
+
+    Each resample is a vector of case weights (how often each case is drawn), so
+    all normal equations of a chunk come from two matrix products. Singular
+    resamples are discarded.
+    """
+    n, k = X.shape
+    rng = np.random.default_rng([seed, 2])
+    XX = (X[:, :, None] * X[:, None, :]).reshape(n, k * k)
+    Xy = X * y[:, None]
+    draws = []
+    done = 0
+    while done < n_boot:
+        c = min(_chunk(n), n_boot - done)
+        idx = rng.integers(0, n, (c, n))
+        W = np.bincount((idx + n * np.arange(c)[:, None]).ravel(), minlength=c * n)
+        W = W.reshape(c, n).astype(float)
+        G = (W @ XX).reshape(c, k, k)
+        g = W @ Xy
+        s = np.linalg.svd(G, compute_uv=False)
+        ok = s[:, -1] > s[:, 0] * 1e-10
+        if ok.any():
+            draws.append(np.linalg.solve(G[ok], g[ok][..., None])[..., 0])
+        done += c
+    if not draws:
+        return np.full((k, 2), np.nan), 0
+    B = np.concatenate(draws)
+    a = (1 - level) / 2
+    return np.quantile(B, [a, 1 - a], axis=0).T, len(B)
+
+
+# --------------------------------------------------------------------------- statsmodels fits
+
+def _refused(outcome, kind, regressors, prep: _Prepared, seed=None) -> ModelResult:
+    return ModelResult(outcome=_short_outcome(outcome), kind=kind, regressors=tuple(regressors),
+                       estimable=False, reason=prep.reason,
+                       n=prep.n,
+                       dropped_cases=prep.dropped_cases,
+                       dropped_regressors=prep.dropped_regressors, seed=seed)
+
+
+def fit_ols(frame: pd.DataFrame, outcome: str, regressors=DEFAULT_REGRESSORS, *,
+            n_perm: int = 999, n_boot: int = 999, seed: int = 0,
+            perm_method: str = "freedman_lane", ci_level: float = 0.95,
+            min_n: int = MIN_CASES, min_df: int = MIN_DF, drop_constant: bool = True) -> ModelResult:
+    """OLS with HC3 errors, permutation p-values and bootstrap intervals for one outcome."""
+    prep = prepare(frame, outcome, regressors, kind="ols", min_n=min_n, min_df=min_df,
+                   drop_constant=drop_constant)
+    if prep.reason:
+        return _refused(outcome, "ols", regressors, prep, seed)
+    res = sm.OLS(prep.y, prep.X).fit(cov_type="HC3")
+    resid_ss = float(np.sum(res.resid ** 2))
+    if resid_ss <= 1e-20 * max(res.centered_tss, 1e-300):
+        prep.reason = "perfect fit: all residuals are zero, standard errors are meaningless"
+        return _refused(outcome, "ols", regressors, prep, seed)
+    names = list(prep.X.columns)
+    X = prep.X.to_numpy()
+    ci = res.conf_int(alpha=1 - ci_level)
+    out = ModelResult(
+        outcome=_short_outcome(outcome), kind="ols", regressors=tuple(regressors), estimable=True,
+        n=int(res.nobs), params=res.params, bse=res.bse, pvalues=res.pvalues,
+        conf_int=pd.DataFrame(ci.to_numpy(), index=names, columns=["lower", "upper"]),
+        fit_stat=float(res.rsquared), fit_stat_name="R²", cov_type="HC3",
+        dropped_cases=prep.dropped_cases, dropped_regressors=prep.dropped_regressors, seed=seed)
+    if n_perm > 0:
+        p = permutation_pvalues(X, prep.y, n_perm=n_perm, seed=seed, method=perm_method)
+        out.perm_pvalues = pd.Series(p, index=names)
+        out.perm_method, out.n_perm = perm_method, n_perm
+    if n_boot > 0:
+        bci, valid = bootstrap_ci(X, prep.y, n_boot=n_boot, seed=seed, level=ci_level)
+        out.boot_ci = pd.DataFrame(bci, index=names, columns=["lower", "upper"])
+        out.n_boot, out.n_boot_valid = n_boot, valid
+    return out
+
+
+class _Logistic(scipy.stats.rv_continuous):
+    """Standard logistic link for OrderedModel, evaluated with scipy.special.
+
+    Same function as ``scipy.stats.logistic``; the generic ``rv_continuous.cdf``
+    wrapper (argument checks, masking) costs about 5x the arithmetic and
+    OrderedModel evaluates it thousands of times for numerical derivatives.
+    OrderedModel accepts any distribution instance as ``distr``.
+    """
+
+    def cdf(self, x):
+        return scipy.special.expit(x)
+
+    def pdf(self, x):
+        e = scipy.special.expit(x)
+        return e * (1.0 - e)
+
+    def ppf(self, q):
+        return scipy.special.logit(q)
+
+
+class _Normal(scipy.stats.rv_continuous):
+    """Standard normal link for OrderedModel via scipy.special (see :class:`_Logistic`)."""
+
+    def cdf(self, x):
+        return scipy.special.ndtr(x)
+
+    def pdf(self, x):
+        return np.exp(-0.5 * np.square(x)) / np.sqrt(2.0 * np.pi)
+
+    def ppf(self, q):
+        return scipy.special.ndtri(q)
+
+
+_LINKS = {"logit": _Logistic(name="logistic"), "probit": _Normal(name="norm")}
+
+
+class _ScoredOrderedModel(OrderedModel):
+    """``OrderedModel`` with an analytic score.
+
+    statsmodels differentiates the ordered-model likelihood numerically: every
+    BFGS gradient costs about 2p likelihood evaluations and the Hessian of the
+    sandwich covariance about 4p² (p parameters). Here the score is exact and the
+    Hessian is the centred finite-difference Jacobian of the exact score (2p score
+    evaluations), which makes large fits several times faster. Same likelihood,
+    same parameterisation (β, first cut point, log increments of the others); the
+    tests compare the estimates and standard errors with the stock model.
+    """
+
+    def _dthresh(self, params) -> np.ndarray:
+        """d thresh[m] / d (threshold parameter j): (k_levels + 1) × (k_levels - 1); rows of the
+        infinite end points are zero."""
+        K = self.k_levels
+        th = np.asarray(params, dtype=float)[-(K - 1):]
+        inc = np.concatenate(([1.0], np.exp(th[1:])))
+        D = np.zeros((K + 1, K - 1))
+        for m in range(1, K):                      # finite cut points thresh[1..K-1]
+            D[m, :m] = inc[:m]
+        return D
+
+    def _pieces(self, params):
+        """Per-case f(upper)/P, f(lower)/P (f the link density, P the case's probability)."""
+        low, upp = self._bounds(params)
+        prob = self.prob(low, upp) + 1e-20         # as in loglikeobs
+        # the density at ±inf is 0 for both links, so the open ends contribute nothing
+        return self.pdf(upp) / prob, self.pdf(low) / prob
+
+    def score_obs(self, params, **kwds):
+        params = np.asarray(params, dtype=float)
+        w_upp, w_low = self._pieces(params)
+        D = self._dthresh(params)
+        y = np.asarray(self.endog, dtype=np.intp)
+        d_beta = -(w_upp - w_low)[:, None] * np.asarray(self.exog, dtype=float)
+        d_th = w_upp[:, None] * D[y + 1] - w_low[:, None] * D[y]
+        return np.column_stack([d_beta, d_th])
+
+    def score(self, params):
+        """Sum of :meth:`score_obs` without forming the n × p array: the threshold part
+        only depends on each case's category, so it is a per-category sum."""
+        params = np.asarray(params, dtype=float)
+        w_upp, w_low = self._pieces(params)
+        K = self.k_levels
+        y = np.asarray(self.endog, dtype=np.intp)
+        D = self._dthresh(params)
+        d_beta = -np.asarray(self.exog, dtype=float).T @ (w_upp - w_low)
+        d_th = (np.bincount(y, weights=w_upp, minlength=K) @ D[1:]
+                - np.bincount(y, weights=w_low, minlength=K) @ D[:-1])
+        return np.concatenate([d_beta, d_th])
+
+    def hessian(self, params):
+        params = np.asarray(params, dtype=float)
+        p = len(params)
+        H = np.empty((p, p))
+        for j in range(p):
+            h = 1e-6 * max(1.0, abs(params[j]))
+            e = np.zeros(p)
+            e[j] = h
+            H[:, j] = (self.score(params + e) - self.score(params - e)) / (2 * h)
+        return (H + H.T) / 2
+
+
+def fit_ordered(frame: pd.DataFrame, outcome: str, regressors=DEFAULT_REGRESSORS, *,
+                distr: str = "logit", ci_level: float = 0.95, min_n: int = MIN_CASES,
+                min_df: int = MIN_DF, drop_constant: bool = True, maxiter: int = 2000) -> ModelResult:
+    """Ordered logit (``distr="logit"``) or probit for one outcome, sandwich (HC0) errors.
+
+    The observed score values are the ordered categories (unused grid points are
+    not categories). Thresholds are reported as cut points on the latent scale.
+    """
+    kind = {"logit": "ologit", "probit": "oprobit"}[distr]
+    prep = prepare(frame, outcome, regressors, kind=kind, min_n=min_n, min_df=min_df,
+                   drop_constant=drop_constant)
+    if prep.reason:
+        return _refused(outcome, kind, regressors, prep)
+    levels = np.unique(prep.y)
+    # categories from codes, so that formatting (e.g. of -0.0) cannot split a level
+    endog = pd.Series(pd.Categorical.from_codes(np.searchsorted(levels, prep.y),
+                                                categories=[f"{v + 0.0:g}" for v in levels],
+                                                ordered=True))
+    model = _ScoredOrderedModel(endog, prep.X, distr=_LINKS[distr])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # convergence is checked explicitly below
+            # skip_hessian: the sandwich covariance computes the Hessian itself; doing it
+            # twice doubles the cost of a numerically differentiated likelihood
+            res = model.fit(method="bfgs", disp=False, maxiter=maxiter, cov_type="HC0",
+                            skip_hessian=True)
+    except np.linalg.LinAlgError:
+        prep.reason = "singular information matrix at the optimum (Hessian not invertible)"
+        return _refused(outcome, kind, regressors, prep)
+    k = prep.X.shape[1]
+    bse = np.asarray(res.bse, dtype=float)
+    if not res.mle_retvals.get("converged", False):
+        prep.reason = "the likelihood maximisation did not converge"
+    elif not np.all(np.isfinite(bse)) or np.any(bse <= 0):
+        prep.reason = "singular information matrix: standard errors are not finite"
+    if prep.reason:
+        return _refused(outcome, kind, regressors, prep)
+    names = list(prep.X.columns)
+    ci = np.asarray(res.conf_int(alpha=1 - ci_level))[:k]
+    cuts = model.transform_threshold_params(res.params.to_numpy())[1:-1]
+    cut_names = [f"{a}|{b}" for a, b in zip(endog.cat.categories[:-1], endog.cat.categories[1:])]
+    return ModelResult(
+        outcome=_short_outcome(outcome), kind=kind, regressors=tuple(regressors), estimable=True,
+        n=int(res.nobs), params=res.params.iloc[:k], bse=res.bse.iloc[:k],
+        pvalues=res.pvalues.iloc[:k],
+        conf_int=pd.DataFrame(ci, index=names, columns=["lower", "upper"]),
+        fit_stat=float(res.prsquared), fit_stat_name="McFadden pseudo-R²", cov_type="HC0",
+        thresholds=pd.Series(cuts, index=cut_names),
+        dropped_cases=prep.dropped_cases, dropped_regressors=prep.dropped_regressors)
+
+
+def fit_models(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES), kinds=tuple(KINDS),
+               regressors=DEFAULT_REGRESSORS, n_perm: int = 999, n_boot: int = 999,
+               seed: int = 0, perm_method: str = "freedman_lane",
+               min_n: int = MIN_CASES) -> list[ModelResult]:
+    """Every requested model, outcome by outcome, in a fixed order.
+
+    Each OLS fit uses the same ``seed``, so any single model can be reproduced on
+    its own with :func:`fit_ols`.
+    """
+    out = []
+    for o in outcomes:
+        for k in kinds:
+            if k == "ols":
+                out.append(fit_ols(frame, o, regressors, n_perm=n_perm, n_boot=n_boot, seed=seed,
+                                   perm_method=perm_method, min_n=min_n))
+            else:
+                out.append(fit_ordered(frame, o, regressors, distr=k[1:], min_n=min_n))
+    return out
+
+
+def estimability_report(results: list[ModelResult]) -> pd.DataFrame:
+    """One row per model: n, whether estimated, why not, and who/what was dropped."""
+    rows = []
+    for r in results:
+        dc = r.dropped_cases
+        rows.append({
+            "outcome": r.outcome, "model": KINDS[r.kind], "estimable": r.estimable, "n": r.n,
+            "reason": r.reason,
+            "dropped_cases": "; ".join(f"{a} ({b})" for a, b in zip(dc.get("case_id", []),
+                                                                  dc.get("missing", []))),
+            "dropped_regressors": "; ".join(f"{k}: {v}" for k, v in r.dropped_regressors.items()),
+        })
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- tables
+
+def _num(x: float, digits: int) -> str:
+    s = f"{x:.{digits}f}"
+    return s[1:] if s.startswith("-") and float(s) == 0 else s   # no "-0.000"
+
+
+def _stars(p: float) -> str:
+    for cut, mark in STARS:
+        if p < cut:
+            return mark
+    return ""
+
+
+def regression_table(results: list[ModelResult], *, digits: int = 3, labels: dict | None = None,
+                     show_perm: bool = True) -> pd.DataFrame:
+    """Models side by side, as strings: coefficient with stars, robust SE in parentheses.
+
+    Rows are indexed by (term, statistic): statistic ``coef`` (stars from the
+    robust Wald p-value: * 10%, ** 5%, *** 1%), ``se`` in parentheses, and for
+    OLS ``perm_p`` (permutation p-value) in brackets. Footer terms: ``n``, the
+    fit statistic (R² for OLS, McFadden pseudo-R² for ordered models), the
+    standard-error type, and ``note`` (why a model is not estimable, or which
+    regressors were dropped). Columns are (outcome, model). Ordered-model cut
+    points are not shown.
+    """
+    labels = labels or {}
+    terms: list[str] = []
+    for r in results:
+        for t in list(r.regressors) + (["const"] if r.kind == "ols" else []):
+            if t not in terms and t != "const":
+                terms.append(t)
+    if any(r.kind == "ols" for r in results):
+        terms.append("const")
+    stats = ["coef", "se"] + (["perm_p"] if show_perm else [])
+    index = [(labels.get(t, t), s) for t in terms for s in stats]
+    footer = [("n", ""), ("R² / pseudo-R²", ""), ("Std. errors", ""), ("note", "")]
+    cols = pd.MultiIndex.from_tuples([(r.outcome, KINDS[r.kind]) for r in results],
+                                     names=["outcome", "model"])
+    body = {}
+    for r, col in zip(results, cols):
+        cells = []
+        for t in terms:
+            if r.estimable and t in r.params.index:
+                cells.append(_num(r.params[t], digits) + _stars(r.pvalues[t]))
+                cells.append(f"({_num(r.bse[t], digits)})")
+                if show_perm:
+                    pp = None if r.perm_pvalues is None else r.perm_pvalues.get(t)
+                    cells.append("" if pp is None or np.isnan(pp) else f"[{_num(pp, 3)}]")
+            else:
+                cells.extend([""] * len(stats))
+        note = r.reason if not r.estimable else "; ".join(
+            f"{k} dropped: {v}" for k, v in r.dropped_regressors.items())
+        cells += [str(r.n),
+                  _num(r.fit_stat, digits) if r.estimable else "",
+                  ("HC3" if r.kind == "ols" else "HC0 sandwich") if r.estimable else "",
+                  note]
+        body[col] = cells
+    table = pd.DataFrame(body, index=pd.MultiIndex.from_tuples(index + footer,
+                                                              names=["term", "statistic"]))
+    table.columns = cols
+    # a permutation line nobody has (the constant, ordered-only tables) is noise
+    empty = (table == "").all(axis=1) & (table.index.get_level_values("statistic") == "perm_p")
+    return table.loc[~empty]
+
+
+def _display_rows(table: pd.DataFrame) -> list[str]:
+    """Row labels as printed: the term on its coefficient line only."""
+    return [t if s in ("coef", "") else "" for t, s in table.index]
+
+
+_LATEX_ESC = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+              "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+              "^": r"\textasciicircum{}", "²": r"$^2$"}
+
+
+def _latex_escape(s: str) -> str:
+    return "".join(_LATEX_ESC.get(ch, ch) for ch in str(s))
+
+
+def _latex_cell(s: str) -> str:
+    stars = len(s) - len(s.rstrip("*"))
+    core = _latex_escape(s[: len(s) - stars])
+    return core + (f"$^{{{'*' * stars}}}$" if stars else "")
+
+
+def to_latex(table: pd.DataFrame, *, caption: str | None = None, label: str | None = None) -> str:
+    """A booktabs ``table`` environment for :func:`regression_table` output (a string)."""
+    cols = list(table.columns)
+    ncol = len(cols)
+    lines = [r"\begin{table}[htbp]", r"\centering"]
+    if caption:
+        lines.append(rf"\caption{{{_latex_escape(caption)}}}")
+    if label:
+        lines.append(rf"\label{{{label}}}")
+    lines += [rf"\begin{{tabular}}{{l{'c' * ncol}}}", r"\toprule"]
+    # first header row: outcome names spanning their consecutive models
+    groups, spans = [], []
+    for o, _ in cols:
+        if groups and groups[-1] == o:
+            spans[-1] += 1
+        else:
+            groups.append(o)
+            spans.append(1)
+    head, rules, start = [""], [], 2
+    for o, w in zip(groups, spans):
+        head.append(rf"\multicolumn{{{w}}}{{c}}{{{_latex_escape(o)}}}")
+        rules.append(rf"\cmidrule(lr){{{start}-{start + w - 1}}}")
+        start += w
+    lines.append(" & ".join(head) + r" \\")
+    lines.append(" ".join(rules))
+    lines.append(" & ".join([""] + [_latex_escape(m) for _, m in cols]) + r" \\")
+    lines.append(r"\midrule")
+    for i, (lab, (term, stat)) in enumerate(zip(_display_rows(table), table.index)):
+        if term == "n":
+            lines.append(r"\midrule")
+        cells = [_latex_escape(lab)] + [_latex_cell(v) for v in table.iloc[i]]
+        if term == "note" and not any(table.iloc[i]):
+            continue
+        lines.append(" & ".join(cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}", ""]
+    return "\n".join(lines)
+
+
+def to_html(table: pd.DataFrame) -> str:
+    """An HTML table for :func:`regression_table` output (a string)."""
+    shown = table.copy()
+    shown.index = pd.Index(_display_rows(table))
+    return shown.to_html(escape=True, border=0, classes="regression-table", na_rep="")
+
+
+# --------------------------------------------------------------------------- figure
+
+def coef_plot(results: list[ModelResult], *, variables=None, labels: dict | None = None,
+              interval: str = "wald") -> Figure:
+    """Coefficients with intervals, one panel per model type (scales differ across types).
+
+    ``interval="wald"`` draws the robust Wald intervals; ``"bootstrap"`` the
+    bootstrap intervals where available (OLS). Non-estimable models are listed
+    under the figure instead of being drawn.
+    """
+    labels = labels or {}
+    ok = [r for r in results if r.estimable]
+    kinds = [k for k in KINDS if any(r.kind == k for r in ok)]
+    if variables is None:
+        variables = [t for t in dict.fromkeys(t for r in ok for t in r.params.index) if t != "const"]
+    outcomes = list(dict.fromkeys(r.outcome for r in results))
+    fig = Figure(figsize=(4.2 * max(len(kinds), 1), 0.55 * len(variables) * max(len(outcomes), 1) ** 0.5 + 1.8),
+                 layout="constrained")
+    axes = fig.subplots(1, max(len(kinds), 1), sharey=True, squeeze=False)[0]
+    markers = "osD^v<>"
+    step = 0.7 / max(len(outcomes), 1)
+    xlab = {"ols": "OLS coefficient (score points)", "ologit": "ordered logit coefficient (log-odds)",
+            "oprobit": "ordered probit coefficient (latent s.d.)"}
+    for ax, kind in zip(axes, kinds):
+        for j, o in enumerate(outcomes):
+            r = next((r for r in ok if r.kind == kind and r.outcome == o), None)
+            if r is None:
+                continue
+            ci = r.boot_ci if interval == "bootstrap" and r.boot_ci is not None else r.conf_int
+            ys, xs, lo, hi = [], [], [], []
+            for i, v in enumerate(variables):
+                if v in r.params.index:
+                    ys.append(i - 0.35 + step * (j + 0.5))
+                    xs.append(r.params[v])
+                    lo.append(r.params[v] - ci.loc[v, "lower"])
+                    hi.append(ci.loc[v, "upper"] - r.params[v])
+            ax.errorbar(xs, ys, xerr=[lo, hi], fmt=markers[j % len(markers)], capsize=2,
+                        label=o, color=f"C{j}")
+        ax.axvline(0, color="0.5", lw=0.8, ls="--")
+        ax.set_xlabel(xlab[kind])
+        ax.set_title(KINDS[kind])
+    axes[0].set_yticks(range(len(variables)), [labels.get(v, v) for v in variables])
+    axes[0].set_ylabel("explanatory variable")
+    axes[0].invert_yaxis()
+    if kinds:
+        axes[0].legend(title="outcome", fontsize="small")
+    what = ("bootstrap percentile (OLS; robust Wald for ordered models)" if interval == "bootstrap"
+            else "robust Wald")
+    # the kind of problem only (the text before the first colon); the full reasons belong in a table
+    refused = [f"{r.label}: {r.reason.split(':')[0]}" for r in results if not r.estimable]
+    fig.suptitle(f"Coefficients with {what} intervals")
+    if refused:
+        # supxlabel, unlike free text, gets its own space from the constrained layout
+        fig.supxlabel("Not estimable: " + "; ".join(refused), fontsize="x-small", wrap=True)
+    return fig
