@@ -14,7 +14,11 @@ text claims of ``data/book/text_claims.csv`` were found. It
 3. drops tokens that are only years, citation years, footnote markers or
    table/figure/chapter numbers;
 4. writes one row per sentence that still holds a number: chapter, line, page
-   span, the tokens, and the sentence (for reading, not for publication).
+   span, the tokens, whether one is a *figure* (more than a counting word or a
+   list marker), and the sentence (for reading, not for publication).
+
+The figure sentences were then read one by one; every one that can be checked
+against a table, another statement or arithmetic is in data/book/text_claims.csv.
 
 Summary counts (lines, sentences, tokens) go to stderr; chapters/audit.md
 quotes the counts of the last run (stored in data/book/text_scan.csv).
@@ -37,6 +41,10 @@ TOKEN = re.compile(rf"(?<![\w.])(US\\?\$\s?)?(\d[\d,]*(?:\.\d+)?|\.\d+)(\s?(?:pe
 YEAR = re.compile(r"^(1[89]\d\d|20[0-2]\d)s?$")
 REF = re.compile(r"(Table|Figure|Chapter|chapter|table|figure|note|Note|equation)s?\s+$")
 SUP = re.compile(r"<sup>\d+</sup>")
+# a figure, as opposed to a counting word or a list marker "(1)": digits other than a lone
+# one-digit marker, a percentage, money, or a fraction/multiple word
+FIGURE = re.compile(r"\d\d|\d[.,]\d|percent|%|\$|million|billion|half|third|quarter|eighth|fifth|doubled|tripled|twice|times",
+                    re.IGNORECASE)
 
 
 def prose_lines(lines: list[str]):
@@ -89,7 +97,7 @@ def main() -> int:
     rows, per = [], {}
     for chapter, n, s in prose_lines(lines):
         st = per.setdefault(chapter, {"chapter": chapter, "prose_lines": 0, "sentences": 0,
-                                      "numeric_sentences": 0, "number_tokens": 0})
+                                      "numeric_sentences": 0, "figure_sentences": 0, "number_tokens": 0})
         st["prose_lines"] += 1
         for sent in sentences(s):
             st["sentences"] += 1
@@ -98,10 +106,12 @@ def main() -> int:
                 continue
             st["numeric_sentences"] += 1
             st["number_tokens"] += len(toks)
+            figure = any(FIGURE.search(t) for t in toks)
+            st["figure_sentences"] += int(figure)
             rows.append({"chapter": chapter, "line": n, "page": line_ref(n), "tokens": " | ".join(toks),
-                         "sentence": sent})
+                         "figure": figure, "sentence": sent})
     with args.out.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["chapter", "line", "page", "tokens", "sentence"], lineterminator="\n")
+        w = csv.DictWriter(fh, fieldnames=["chapter", "line", "page", "tokens", "figure", "sentence"], lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
     summary = list(per.values())

@@ -164,3 +164,42 @@ def rounding_unit(number: str) -> float:
 
 
 __all__ = ["AUDIT_TABLE", "ClaimError", "Interval", "claim_audit", "claim_sides", "evaluate", "rounding_unit"]
+
+
+def claims_with_status(claims: pd.DataFrame, audit: pd.DataFrame) -> pd.DataFrame:
+    """Every prose statement with the status of the audit row that judges it.
+
+    Statements that only serve as the other side of another claim (``ref:``)
+    carry that claim's id in ``compared_with`` and no status of their own.
+    """
+    a = audit.set_index(["table", "row", "column"])
+    status, root = [], []
+    for _, c in claims.iterrows():
+        how = str(c["compared_with"])
+        if how == "audit":
+            key = (c["audit_table"], c["audit_row"], c["audit_column"])
+        elif how.startswith(("expr:", "none:")):
+            key = (AUDIT_TABLE, c["claim_id"], c["measure"])
+        else:
+            status.append("(other side of a check)")
+            root.append(None)
+            continue
+        status.append(a.loc[key, "status"])
+        root.append(a.loc[key, "root_cause"])
+    out = claims[["claim_id", "chapter", "page", "line", "quote", "number", "qualifier", "measure", "compared_with"]].copy()
+    out["status"] = status
+    out["root_cause"] = root
+    return out
+
+
+def prose_counts(scan: pd.DataFrame, judged: pd.DataFrame) -> dict:
+    """How the prose was covered: sentences scanned, read, claims transcribed, checkable, checked."""
+    own = judged[judged["status"] != "(other side of a check)"]
+    return {
+        "numeric_sentences": int(scan["numeric_sentences"].sum()),
+        "figure_sentences": int(scan["figure_sentences"].sum()),
+        "statements": int(len(judged)),
+        "checkable": int(len(own)),
+        "checked": int((own["status"] != "not_derivable").sum()),
+        "other_side": int(len(judged) - len(own)),
+    }

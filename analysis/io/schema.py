@@ -229,6 +229,7 @@ TEXT_SCAN = pa.DataFrameSchema(
         "prose_lines": pa.Column(int, pa.Check.ge(0), description="Lines of prose (tables, figures, headings and references left out)."),
         "sentences": pa.Column(int, pa.Check.ge(0), description="Sentences in those lines."),
         "numeric_sentences": pa.Column(int, pa.Check.ge(0), description="Sentences holding a number other than a year, citation or table number."),
+        "figure_sentences": pa.Column(int, pa.Check.ge(0), description="Of those, sentences with a figure (not only a counting word or list marker): the ones read."),
         "number_tokens": pa.Column(int, pa.Check.ge(0), description="Number tokens in them (digits, percentages, money, number words)."),
     },
     strict=True, coerce=True, name="scan of the prose for numbers (tools/scan_numbers.py)",
