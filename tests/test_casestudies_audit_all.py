@@ -15,7 +15,7 @@ import pytest
 from analysis.audit.book_audit import audit_problems, book_audit
 from analysis.audit.casestudies import audit_all, ch8_trade
 from analysis.report import casestudy_display as display
-from analysis.io.chapter_tables import (TEXT_VERDICTS, load_chapter_tables, load_user_series,
+from analysis.io.chapter_tables import (TEXT_CLAIMS, TEXT_VERDICTS, load_chapter_tables, load_user_series,
     resolve_project_path, table_key)
 from analysis.io.data import load_book_data
 
@@ -50,7 +50,7 @@ def audit(tables):
 def test_loader_reads_every_table_file(tables):
     files = sorted(p.name for p in CHAPTERS.glob("table_*.csv"))
     assert len(files) == 19
-    assert set(tables) == {table_key(Path(f)) for f in files} | {TEXT_VERDICTS}
+    assert set(tables) == {table_key(Path(f)) for f in files} | {TEXT_VERDICTS, TEXT_CLAIMS}
     assert {"4.2", "4.4 businesses", "4.5", "4.6"} <= set(tables)
     assert len(tables["4.5"]) == 9 and len(tables[TEXT_VERDICTS]) == 39
     # cells files keep the printed text: lower bounds and a fraction without leading zero

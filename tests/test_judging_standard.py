@@ -223,3 +223,18 @@ def test_claims_data_fails_when_a_cell_reference_is_wrong(data_copy):
     path.write_text(text.replace("{8.3 :: CVRD :: Pellets}", "{8.3 :: CVRD :: Pelets}"), encoding="utf-8")
     with pytest.raises(ClaimError, match="CVRD :: Pelets|CVRD \\| Pelets"):
         book_audit(load_book_data(data_copy))
+
+
+def test_python_checks_state_the_claims_numbers(book_data):
+    """Chapters 2, 4 and 5 still build their comparison rows in code; the number each row
+    prints must be the one data/book/text_claims.csv records for that statement (Chapter 3
+    reads it from there), so code and data cannot drift apart."""
+    audit = book_audit(book_data).set_index(["table", "row", "column"])
+    linked = book_data.text_claims[book_data.text_claims["compared_with"] == "audit"]
+    for _, c in linked.iterrows():
+        row = audit.loc[(c["audit_table"], c["audit_row"], c["audit_column"])]
+        if c["qualifier"] in ("qualitative", "negative", "positive"):
+            continue  # a description, or a sign ("lost share"): no number to restate
+        shown = str(row["printed"]) if c["side"] == "printed" else f"{row['computed']:g}"
+        digits = c["number"].replace(",", "")
+        assert digits in shown.replace(",", "") or c["number"] in shown, (c["claim_id"], shown, c["number"])
