@@ -226,9 +226,9 @@ def test_claims_data_fails_when_a_cell_reference_is_wrong(data_copy):
 
 
 def test_python_checks_state_the_claims_numbers(book_data):
-    """Chapters 2, 4 and 5 still build their comparison rows in code; the number each row
-    prints must be the one data/book/text_claims.csv records for that statement (Chapter 3
-    reads it from there), so code and data cannot drift apart."""
+    """Chapters 2-4 read their prose statements from data/book/text_claims.csv; Chapter 5 and
+    the Chapter 8 pellet share still state theirs in code. Either way the number each row
+    prints must be the one the claims file records, so code and data cannot drift apart."""
     audit = book_audit(book_data).set_index(["table", "row", "column"])
     linked = book_data.text_claims[book_data.text_claims["compared_with"] == "audit"]
     for _, c in linked.iterrows():
