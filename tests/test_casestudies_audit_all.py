@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.audit.book_audit import book_audit, stale_errata, unexplained_mismatches
+from analysis.audit.book_audit import audit_problems, book_audit
 from analysis.audit.casestudies import audit_all, ch8_trade
 from analysis.report import casestudy_display as display
-from analysis.io.chapter_tables import (TEXT_VERDICTS, load_chapter_tables, load_user_series,
+from analysis.io.chapter_tables import (TEXT_CLAIMS, TEXT_VERDICTS, load_chapter_tables, load_user_series,
     resolve_project_path, table_key)
 from analysis.io.data import load_book_data
 
@@ -50,7 +50,7 @@ def audit(tables):
 def test_loader_reads_every_table_file(tables):
     files = sorted(p.name for p in CHAPTERS.glob("table_*.csv"))
     assert len(files) == 19
-    assert set(tables) == {table_key(Path(f)) for f in files} | {TEXT_VERDICTS}
+    assert set(tables) == {table_key(Path(f)) for f in files} | {TEXT_VERDICTS, TEXT_CLAIMS}
     assert {"4.2", "4.4 businesses", "4.5", "4.6"} <= set(tables)
     assert len(tables["4.5"]) == 9 and len(tables[TEXT_VERDICTS]) == 39
     # cells files keep the printed text: lower bounds and a fraction without leading zero
@@ -106,9 +106,10 @@ def test_counts_by_kind_and_chapter(audit):
     checks = audit[audit["kind"] == "consistency"]
     # ch2: 3 text + 1 Table 1.2 + 2 table-vs-table; ch3: 19 vs 1.2 + 17 vs text (3.1) + 11 vs text (3.2);
     # ch4: 4 + 12 + 5 + 4 + 2; ch5: 11 + 5 + 8 + 4 + 15 + 10; ch8: the CVRD pellet share
-    assert checks.groupby("chapter").size().to_dict() == {2: 6, 3: 47, 4: 27, 5: 53, 8: 1}
-    mism = audit[audit["status"] == "mismatch"]
-    assert mism.groupby("kind").size().to_dict() == {"consistency": 31, "derived cell": 8}
+    assert checks.groupby("chapter").size().to_dict() == {2: 6, 3: 47, 4: 27, 5: 54, 8: 1}  # 5: + the Subtotal row's change against its own levels
+    # derived cells judged by the one rounding rule: the seven Table 5.2 cells of E05 and 5.5's leverage
+    mism = audit[(audit["status"] == "mismatch") & (audit["kind"] == "derived cell")]
+    assert len(mism) == 8 and set(mism["table"]) == {"5.2", "5.5"}
     assert set(audit["kind"]) == set(audit_all.KINDS)
     assert list(audit.columns) == audit_all.COLUMNS
 
@@ -150,10 +151,10 @@ def test_table_without_audit_function_refuses_derived_cells(tables):
 # ---------------------------------------------------------------- through book_audit and the errata
 def test_book_audit_explains_every_mismatch(book_data):
     a = book_audit(book_data)
-    assert unexplained_mismatches(a).empty
-    assert stale_errata(a, book_data.errata).empty
-    assert len(book_data.errata) == 6 + 39
+    assert audit_problems(a, book_data.errata) == []
     assert set(book_data.errata["kind"]) == {"genuine", "rounding_slip"}
+    # every mismatch points at one of the listed root causes
+    assert set(a.loc[a.status == "mismatch", "root_cause"]) == set(book_data.errata["root_cause"])
 
 
 def test_corrupted_input_becomes_an_unexplained_mismatch(data_copy):
@@ -161,9 +162,11 @@ def test_corrupted_input_becomes_an_unexplained_mismatch(data_copy):
     text = p.read_text(encoding="utf-8")
     assert text.count("CVRD,Processed,77.3,") == 1
     p.write_text(text.replace("CVRD,Processed,77.3,", "CVRD,Processed,70.3,"), encoding="utf-8")
-    bad = unexplained_mismatches(book_audit(load_book_data(data_copy)))
+    d = load_book_data(data_copy)
+    bad = audit_problems(book_audit(d), d.errata)
     # 70.3 + 22.5 = 92.8 against the printed 99.8; the column total 149.1 against 156.1
-    assert {("8.3", "CVRD", "Total"), ("8.3", "Total", "Processed")} <= set(zip(bad["table"], bad["row"], bad["column"]))
+    assert {"mismatch without a root cause: 8.3 / CVRD / Total",
+            "mismatch without a root cause: 8.3 / Total / Processed"} <= set(bad)
 
 
 def test_corrected_input_leaves_a_stale_erratum(data_copy):
@@ -178,8 +181,7 @@ def test_corrected_input_leaves_a_stale_erratum(data_copy):
         w.writeheader()
         w.writerows(rows)
     d = load_book_data(data_copy)
-    stale = stale_errata(book_audit(d), d.errata)
-    assert list(zip(stale["table"], stale["row"])) == [("2.1 vs 2.2", "Exports (US$ millions)")]
+    assert audit_problems(book_audit(d), d.errata) == ["erratum E07 is not the root cause of any mismatch"]
 
 
 # ---------------------------------------------------------------- page helpers

@@ -15,7 +15,11 @@ from analysis.paths import ROOT  # noqa: E402
 matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import pytest
+
+from analysis.io.chapter_tables import TEXT_CLAIMS
+from analysis.io.data import read_validated
+from analysis.io.schema import TEXT_CLAIMS as TEXT_CLAIMS_SCHEMA  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from analysis.audit.rules import AUDIT_COLUMNS, STATUSES  # noqa: E402
@@ -41,6 +45,8 @@ def cells() -> dict:
     out = {t: read_cells(_path(t)) for t in NUMERIC}
     out["4.2"] = validate_qualitative(_qual("table_4_2.csv"), "4.2")
     out["4.4 businesses"] = _qual("table_4_4_businesses.csv")
+    # the prose statements (numbers, lines, qualifiers) the consistency checks judge
+    out[TEXT_CLAIMS] = read_validated(DATA.parent / "book" / "text_claims.csv", TEXT_CLAIMS_SCHEMA)
     return out
 
 

@@ -15,6 +15,8 @@ import pandas as pd
 from analysis.method.aggregate import upgrading_aggregates
 from analysis.audit.rules import AUDIT_COLUMNS, audit_row
 from analysis.audit.casestudies.audit_all import casestudy_audit
+from analysis.audit.prose_claims import claim_audit, claim_sides
+from analysis.audit.standard import STANDARD_COLUMNS, apply_standard, problems
 from analysis.method.indices import UPGRADING_COLUMNS, upgrading_sum
 from analysis.method.printed import parse_printed
 from analysis.vocab import SECTORS
@@ -88,6 +90,9 @@ def audit_table_9_1(printed: pd.DataFrame) -> list[dict]:
 
 
 AUDIT_FRAME_COLUMNS = [*AUDIT_COLUMNS, "line", "kind", "chapter"]
+#: audit.csv: the original columns first, then the judging standard's additions
+AUDIT_CSV_COLUMNS = ["table", "row", "column", "printed", "computed", "status", "rule", "note", "line",
+                     *STANDARD_COLUMNS, "kind", "chapter", "erratum_kind", "erratum"]
 
 
 def foundation_audit(data) -> pd.DataFrame:
@@ -101,35 +106,32 @@ def foundation_audit(data) -> pd.DataFrame:
     return audit
 
 
-def book_audit(data) -> pd.DataFrame:
-    """The full audit (foundation rows first, then the case-study chapters) with the
-    errata explanation joined in. Columns: the audit layout, ``line``, ``kind``,
-    ``chapter``, ``erratum_kind``, ``erratum``."""
+def raw_audit(data) -> pd.DataFrame:
+    """Every comparison as the chapter audit functions compute it, before the standard judges it."""
     parts = [foundation_audit(data)]
     if data.chapters:
         parts.append(casestudy_audit(data.chapters, data.table_1_2))
+        parts.append(claim_audit(data))
     audit = pd.concat(parts, ignore_index=True)[AUDIT_FRAME_COLUMNS]
     audit["line"] = audit["line"].astype("Int64")
-    return attach_errata(audit, data.errata)
+    return audit
 
 
-def attach_errata(audit: pd.DataFrame, errata: pd.DataFrame) -> pd.DataFrame:
-    """Join the errata file's kind and explanation onto matching audit rows."""
-    e = errata.rename(columns={"kind": "erratum_kind", "explanation": "erratum"})
-    out = audit.merge(e, on=["table", "row", "column"], how="left")
-    return out
+def book_audit(data) -> pd.DataFrame:
+    """The full audit judged under the standard (:mod:`analysis.audit.standard`), with
+    each row's erratum (kind and title of its root cause) joined in.
+    Columns :data:`AUDIT_CSV_COLUMNS`."""
+    audit = apply_standard(raw_audit(data), data.judgements, claim_sides(data.text_claims))
+    e = data.errata.set_index("root_cause")
+    audit["erratum_kind"] = audit["root_cause"].map(e["kind"])
+    audit["erratum"] = audit["root_cause"].map(e["title"])
+    audit["line"] = audit["line"].astype("Int64")
+    return audit[AUDIT_CSV_COLUMNS]
 
 
-def unexplained_mismatches(audit: pd.DataFrame) -> pd.DataFrame:
-    """Mismatches with no entry in the errata file: a transcription error until explained."""
-    return audit[(audit["status"] == "mismatch") & audit["erratum"].isna()]
-
-
-def stale_errata(audit: pd.DataFrame, errata: pd.DataFrame) -> pd.DataFrame:
-    """Errata entries that no longer point at a mismatch (they would hide nothing, but mislead)."""
-    mism = audit.loc[audit["status"] == "mismatch", ["table", "row", "column"]]
-    merged = errata.merge(mism, on=["table", "row", "column"], how="left", indicator=True)
-    return merged[merged["_merge"] == "left_only"].drop(columns="_merge")
+def audit_problems(audit: pd.DataFrame, errata: pd.DataFrame) -> list[str]:
+    """What the standard forbids (see :func:`analysis.audit.standard.problems`)."""
+    return problems(audit, errata)
 
 
 def status_counts(audit: pd.DataFrame, by_table: bool = True) -> pd.DataFrame:

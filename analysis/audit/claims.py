@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.io.bookref import line_ref
 from analysis.method.printed import parse_printed
 from analysis.vocab import CE_DEGREES, SECTOR_LABELS, SECTORS
 
@@ -61,7 +62,7 @@ def check_claims(data) -> pd.DataFrame:
     out = []
 
     def add(cid, line, tables, statement, rule, evidence, ok):
-        out.append({"claim_id": cid, "source_line": line, "tables": tables, "statement": statement,
+        out.append({"claim_id": cid, "source_line": line, "page": line_ref(line), "tables": tables, "statement": statement,
                     "rule": rule, "evidence": evidence, "verdict": _verdict(ok)})
 
     top2 = set(ce.sort_values(ascending=False).index[:2])

@@ -7,30 +7,31 @@ The status vocabulary is fixed:
 ``match``
     the computed value equals the printed one exactly;
 ``rounding``
-    they differ, but only as the printed precision explains: the computed value
-    rounded half-up, or truncated, to the printed number of decimals gives the
-    printed figure (the rule column says which), or the difference lies within
-    the rounding error carried by printed inputs;
+    they differ, but only as the printed precision explains: the printed cell,
+    read at its printed decimals (half a unit of the last digit either way),
+    meets the computed value widened by the error its rounded inputs carry;
 ``mismatch``
-    a genuine inconsistency in the book (every one must be explained in
-    ``data/errata.csv``, or the test suite fails);
+    the two are further apart (each needs a root cause in ``data/errata.csv``);
+``not_comparable``
+    the two sides are different quantities (set by the judging standard when a
+    comparison's attributes differ: see :mod:`analysis.audit.judging`);
 ``not_derivable``
     the inputs needed to recompute the cell are not published.
+
+The rule is the one of :func:`analysis.audit.judging.judge_derived`, stated once
+there and applied to every derived cell: truncation and padding a coarser
+rounding with zeros are not accepted as rounding.
 """
 from __future__ import annotations
 
 import math
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from analysis.method.printed import parse_printed
+from analysis.audit.judging import STATUSES, judge_derived
 
-AUDIT_COLUMNS = ["table", "row", "column", "printed", "computed", "status", "rule", "note"]
-STATUSES = ("match", "rounding", "mismatch", "not_derivable")
-
-
-def _quantize(x: float, decimals: int, mode) -> float:
-    q = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(float(x))).quantize(q, rounding=mode))
+#: the record layout; ``tolerance`` (error carried by rounded inputs) and ``exact``
+#: (no rounding allowed) let the judging standard re-read every row
+AUDIT_COLUMNS = ["table", "row", "column", "printed", "computed", "status", "rule", "note", "tolerance", "exact"]
+__all__ = ["AUDIT_COLUMNS", "STATUSES", "audit_row", "classify"]
 
 
 def classify(printed, computed, *, input_tolerance: float = 0.0, allow_rounding: bool = True) -> tuple[str, str]:
@@ -51,30 +52,8 @@ def classify(printed, computed, *, input_tolerance: float = 0.0, allow_rounding:
 
     Returns ``(status, rule)``.
     """
-    p = parse_printed(printed)
-    if computed is None or (isinstance(computed, float) and math.isnan(computed)):
-        return "not_derivable", "inputs not published"
-    if p.value is None:
-        return "not_derivable", "printed cell holds no number"
-    c = float(computed)
-    if p.lower_bound:  # "150+" promises only "at least 150"
-        if c >= p.value - 1e-9:
-            return "match", f"printed lower bound {p.text.strip()} reached by computed {c:.6g}"
-        return "mismatch", f"computed {c:.6g} is below the printed lower bound {p.text.strip()}"
-    if abs(p.value - c) < 1e-9:
-        return "match", "exact"
-    d = p.decimals or 0
-    if not allow_rounding:
-        return "mismatch", f"printed {p.value:g} vs computed {c:.6g} (an exact sum; no rounding applies)"
-    if _quantize(c, d, ROUND_HALF_UP) == p.value:
-        return "rounding", f"computed {c:.6g} rounded half-up to {d} dp"
-    if _quantize(c, d, ROUND_DOWN) == p.value:
-        return "rounding", f"computed {c:.6g} truncated to {d} dp"
-    if input_tolerance > 0 and abs(p.value - c) <= 0.5 * 10 ** (-d) + input_tolerance + 1e-12:
-        return "rounding", (
-            f"within {d}-dp printed precision plus ±{input_tolerance:g} carried by rounded inputs"
-        )
-    return "mismatch", f"printed {p.value:g} vs computed {c:.6g} (difference {p.value - c:+.4g})"
+    r = judge_derived(printed, computed, tolerance=input_tolerance, exact=not allow_rounding)
+    return r["status"], r["rule"]
 
 
 def audit_row(table: str, row: str, column: str, printed, computed, note: str = "", *,
@@ -86,4 +65,5 @@ def audit_row(table: str, row: str, column: str, printed, computed, note: str = 
     else:
         computed = None
     return {"table": table, "row": row, "column": column, "printed": str(printed),
-            "computed": computed, "status": status, "rule": rule, "note": note}
+            "computed": computed, "status": status, "rule": rule, "note": note,
+            "tolerance": float(input_tolerance), "exact": not allow_rounding}

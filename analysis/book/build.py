@@ -39,7 +39,8 @@ import yaml
 
 from analysis.paths import BUILD_DIR as BUILD, ROOT
 
-STATIC_FILES = ["_config.yml", "_toc.yml", "intro.md", "bibliography.md", "references.bib", "_static"]
+STATIC_FILES = ["_config.yml", "_toc.yml", "intro.md", "bibliography.md", "references.bib", "_static",
+                "chapters/judging_standard.md"]
 # Inputs every run depends on besides its own notebook, parameters and the
 # analysis modules it imports (found by reading the imports, see analysis_modules).
 COMMON_INPUTS = ["requirements.txt"]
@@ -465,6 +466,7 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
             if src.is_dir():
                 shutil.copytree(src, stage / item)
             elif src.exists():
+                (stage / item).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(src, stage / item)
         base_toc = toc or yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
         (stage / "_toc.yml").write_text(yaml.safe_dump(extended_toc(base_toc, runs), sort_keys=False))

@@ -34,6 +34,8 @@ from analysis.method.cells import read_cells
 from analysis.paths import CHAPTERS_DATA_DIR as CHAPTERS_DIR, ROOT as PROJECT_ROOT
 
 TEXT_VERDICTS = "8 text verdicts"
+#: key of the prose statements (data/book/text_claims.csv) among the loaded tables
+TEXT_CLAIMS = "text claims"
 QUALITATIVE = ("4.2", "4.5", "4.6")
 
 BUSINESSES_SCHEMA = pa.DataFrameSchema(
@@ -94,6 +96,11 @@ def load_chapter_tables(data_dir: str | Path = CHAPTERS_DIR) -> dict[str, pd.Dat
     verdicts = d / "ch8_text_verdicts.csv"
     if verdicts.exists():
         out[TEXT_VERDICTS] = read_text_verdicts(verdicts)
+    claims = d.parent / "book" / "text_claims.csv"
+    if claims.exists():  # the prose statements the chapter audits judge (data/book/text_claims.csv)
+        from analysis.io.data import read_validated
+        from analysis.io.schema import TEXT_CLAIMS as _TEXT_CLAIMS_SCHEMA
+        out[TEXT_CLAIMS] = read_validated(claims, _TEXT_CLAIMS_SCHEMA)
     return out
 
 

@@ -67,6 +67,10 @@ class BookData:
     printed: pd.DataFrame
     errata: pd.DataFrame
     provenance: pd.DataFrame
+    judgements: pd.DataFrame
+    audit_before: pd.DataFrame
+    text_claims: pd.DataFrame
+    text_scan: pd.DataFrame
     table_1_1: pd.DataFrame
     table_1_2: pd.DataFrame
     table_1_2_notes: pd.DataFrame
@@ -94,6 +98,10 @@ def load_book_data(data_dir: str | Path = DATA_DIR) -> BookData:
         printed=frames["book/printed_values.csv"],
         errata=frames["errata.csv"],
         provenance=frames["provenance.csv"],
+        judgements=frames["book/judgements.csv"],
+        audit_before=frames["book/audit_before.csv"],
+        text_claims=frames["book/text_claims.csv"],
+        text_scan=frames["book/text_scan.csv"],
         table_1_1=frames["book/table_1_1.csv"],
         table_1_2=frames["book/table_1_2.csv"],
         table_1_2_notes=frames["book/table_1_2_notes.csv"],

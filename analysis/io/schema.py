@@ -152,25 +152,148 @@ TABLE_9_3 = pa.DataFrameSchema(
 
 ERRATA = pa.DataFrameSchema(
     {
-        "table": pa.Column(str),
-        "row": pa.Column(str),
-        "column": pa.Column(str),
+        "root_cause": pa.Column(str, pa.Check.str_matches(r"^E\d\d$"), unique=True,
+                                description="Identifier of the root cause (E01, E02, ...); audit rows point at it."),
         "kind": pa.Column(str, pa.Check.isin(["rounding_slip", "genuine"]),
-                          description="rounding_slip: off only by a rounding convention the book did not use elsewhere; genuine: an inconsistency no rounding explains."),
-        "explanation": pa.Column(str),
+                          description="rounding_slip: a cell printed off its own rounding; genuine: a contradiction no rounding explains."),
+        "title": pa.Column(str, description="The erratum in one line."),
+        "quantity_a": pa.Column(str, description="The first statement of the quantity, as printed (with value)."),
+        "page_a": pa.Column(str, pa.Check.str_matches(r"^pp?\. \d+(–\d+)?$"), description="Printed page of the first statement."),
+        "quantity_b": pa.Column(str, description="The second statement, or the computation it contradicts."),
+        "page_b": pa.Column(str, pa.Check.str_matches(r"^pp?\. \d+(–\d+)?$"), description="Printed page of the second statement."),
+        "same_quantity": pa.Column(str, description="Why the two are the same quantity (definition, unit, geography, period, source)."),
+        "explanation": pa.Column(str, description="What the gap is and what may explain it (our words)."),
     },
-    strict=True, coerce=True, unique=["table", "row", "column"], name="errata",
+    strict=True, coerce=True, name="errata",
 )
+
+_J_TEXT = "nullable text"
+JUDGEMENTS = pa.DataFrameSchema(
+    {
+        "table": pa.Column(str, description="Audit row key: table or comparison label."),
+        "row": pa.Column(str, description="Audit row key: row."),
+        "column": pa.Column(str, description="Audit row key: column."),
+        "printed_figure": pa.Column(str, nullable=True, description="The stated figure to read instead of the printed text ('qualitative': a description, not a number)."),
+        "printed_qualifier": pa.Column(str, nullable=True, description="Qualifier rule of the stated figure (data/book/qualifiers.csv); empty: plain."),
+        "printed_step": pa.Column(float, nullable=True, description="Rounding unit of the stated figure if not its last significant digit."),
+        "computed_figure": pa.Column(str, nullable=True, description="The other side as a stated figure (read by the same rules)."),
+        "computed_qualifier": pa.Column(str, nullable=True, description="Qualifier of the other side when it is a stated figure."),
+        "computed_step": pa.Column(float, nullable=True, description="Rounding unit of the other side when it is a stated figure."),
+        "computed_tolerance": pa.Column(float, nullable=True, description="Error a computed side carries from rounded inputs."),
+        "relation": pa.Column(str, pa.Check.isin(["equal", "printed_le_computed", "printed_ge_computed"]), nullable=True,
+                              description="equal, or a part against its whole (printed <= or >= computed)."),
+        "nested": pa.Column(str, pa.Check.isin(["definition", "geography", "period"]), nullable=True,
+                            description="For a part/whole relation: the attribute that differs by design."),
+        **{f"{side}_{a}": pa.Column(str, nullable=True, description=f"{a.capitalize()} of the {side} side.")
+           for side in ("printed", "computed") for a in ("definition", "unit", "geography", "period", "source")},
+        "root_cause": pa.Column(str, pa.Check.str_matches(r"^E\d\d$"), nullable=True, description="Erratum the row belongs to."),
+        "role": pa.Column(str, pa.Check.isin(["origin", "follows"]), nullable=True,
+                          description="origin: the contradiction itself; follows: a cell that follows arithmetically from it (not counted again)."),
+        "reason": pa.Column(str, nullable=True, description="Why the row is judged so (our words)."),
+    },
+    strict=True, coerce=True, unique=["table", "row", "column"], name="judgements",
+)
+
+_PAGE = r"^pp?\. \d+(–\d+)?$"
+TEXT_CLAIMS = pa.DataFrameSchema(
+    {
+        "claim_id": pa.Column(str, pa.Check.str_matches(r"^T\d\d-\d+-\w+$"), unique=True,
+                              description="T<chapter>-<line>-<n>: stable identifier of the statement."),
+        "chapter": pa.Column(int, pa.Check.in_range(1, 10), description="Chapter of the book (1-10)."),
+        "line": pa.Column(int, pa.Check.ge(1), nullable=False, description="Source line in the text extraction."),
+        "page": pa.Column(str, pa.Check.str_matches(_PAGE), nullable=False,
+                          description="Printed page(s) of the statement: its section's span, or the exact page."),
+        "quote": pa.Column(str, pa.Check.str_length(min_value=3), description="The book's words around the number (short)."),
+        "number": pa.Column(str, description="The number as stated ('5,000', '30–60', '0.730')."),
+        "qualifier": pa.Column(str, description="Qualifier rule (data/book/qualifiers.csv), or 'qualitative' for a description."),
+        "step": pa.Column(float, nullable=True, description="Rounding unit if not the last significant digit (fraction words: 'half' is 50 +- 5)."),
+        "measure": pa.Column(str, description="What the number measures (our words)."),
+        "compared_with": pa.Column(str, pa.Check.str_matches(r"^(audit|expr: .+|none: .+|ref: .+)$"),
+                                   description="audit (computed by a chapter's audit), expr: <expression>, none: <why nothing to compare>, ref: <the claim it serves>."),
+        "how": pa.Column(str, pa.Check.isin(["equal", "printed_le_computed", "printed_ge_computed"]),
+                         description="Relation tested."),
+        "side": pa.Column(str, pa.Check.isin(["printed", "computed"]), nullable=True,
+                          description="Which side of its audit row the statement is."),
+        "audit_table": pa.Column(str, nullable=True, description="Audit row key (for 'audit' claims)."),
+        "audit_row": pa.Column(str, nullable=True, description="Audit row key."),
+        "audit_column": pa.Column(str, nullable=True, description="Audit row key."),
+    },
+    checks=[pa.Check(lambda df: bool((~df["compared_with"].eq("audit") | df["audit_table"].notna()).all()),
+                     error="an 'audit' claim must name its audit row")],
+    strict=True, coerce=True, name="text claims",
+)
+
+TEXT_SCAN = pa.DataFrameSchema(
+    {
+        "chapter": pa.Column(int, pa.Check.in_range(1, 10), unique=True),
+        "prose_lines": pa.Column(int, pa.Check.ge(0), description="Lines of prose (tables, figures, headings and references left out)."),
+        "sentences": pa.Column(int, pa.Check.ge(0), description="Sentences in those lines."),
+        "numeric_sentences": pa.Column(int, pa.Check.ge(0), description="Sentences holding a number other than a year, citation or table number."),
+        "figure_sentences": pa.Column(int, pa.Check.ge(0), description="Of those, sentences with a figure (not only a counting word or list marker): the ones read."),
+        "number_tokens": pa.Column(int, pa.Check.ge(0), description="Number tokens in them (digits, percentages, money, number words)."),
+    },
+    strict=True, coerce=True, name="scan of the prose for numbers (tools/scan_numbers.py)",
+)
+
+AUDIT_BEFORE = pa.DataFrameSchema(
+    {
+        "table": pa.Column(str), "row": pa.Column(str), "column": pa.Column(str),
+        "printed": pa.Column(str, nullable=True), "computed": pa.Column(float, nullable=True),
+        "status": pa.Column(str, pa.Check.isin(["match", "rounding", "mismatch", "not_derivable"])),
+        "rule": pa.Column(str, nullable=True), "note": pa.Column(str, nullable=True),
+        "line": pa.Column("Int64", nullable=True), "kind": pa.Column(str), "chapter": pa.Column(int),
+        "erratum_kind": pa.Column(str, nullable=True), "erratum": pa.Column(str, nullable=True),
+    },
+    strict=True, coerce=True, name="audit before the judging standard (main at ce1a6c4)",
+)
+
+PAGE_KINDS = ("chapter", "section", "table", "figure")
+_LINE_RANGE = r"^\d+-\d+$"
+
+
+def _range_ordered(df) -> bool:
+    lo_hi = df["source_lines"].str.split("-", expand=True).astype(int)
+    return bool((lo_hi[0] <= lo_hi[1]).all())
+
+
+def _page_end_ok(df) -> bool:
+    end = df["page_end"]
+    return bool(((end.isna()) | (end >= df["page"])).all())
+
 
 PROVENANCE = pa.DataFrameSchema(
     {
-        "table": pa.Column(str, unique=True, description="Book table number."),
-        "title": pa.Column(str, description="Table title (shortened)."),
-        "source_lines": pa.Column(str, pa.Check.str_matches(r"^\d+-\d+$"), description="Line range in the source text."),
-        "data_file": pa.Column(str, description="Where the transcription lives."),
+        "kind": pa.Column(str, pa.Check.isin(PAGE_KINDS), description="chapter, section, table or figure."),
+        "number": pa.Column(str, description="Number as printed ('9.4'; chapters '9'; sections '<chapter>-s<n>')."),
+        "title": pa.Column(str, description="Title as in the book's own lists (contents, lists of tables and figures)."),
+        "page": pa.Column(int, pa.Check.ge(1), nullable=False,
+                          description="Printed page: of the table or figure as the book's list gives it; first page "
+                                      "of a chapter or section."),
+        "page_end": pa.Column("Int64", pa.Check.ge(1), nullable=True,
+                              description="Last printed page of a chapter or section (empty for tables and figures)."),
+        "source_lines": pa.Column(str, pa.Check.str_matches(_LINE_RANGE),
+                                  description="Line range in the text extraction of the book (first-last)."),
+        "data_file": pa.Column(str, description="Where the transcription lives ('none' if not transcribed)."),
         "transcription": pa.Column(str, description="Layout decisions and how garbled parts were reconstructed."),
     },
-    strict=True, coerce=True, name="provenance",
+    checks=[pa.Check(_range_ordered, error="source_lines must run first-last"),
+            pa.Check(_page_end_ok, error="page_end must not precede page")],
+    strict=True, coerce=True, unique=["kind", "number"], name="provenance",
+)
+
+QUALIFIERS = pa.DataFrameSchema(
+    {
+        "qualifier": pa.Column(str, unique=True, description="Name of the rule (used in judgements and text claims)."),
+        "wordings": pa.Column(str, description="The book's wordings this rule reads."),
+        "low": pa.Column(float, description="Lower end, in rounding units u from the figure N (-inf: none)."),
+        "high": pa.Column(float, description="Upper end, in rounding units u from N (inf: none)."),
+        "low_closed": pa.Column(str, pa.Check.isin(["true", "false"]),
+                                description="Whether the lower end itself is allowed (true/false)."),
+        "high_closed": pa.Column(str, pa.Check.isin(["true", "false"]),
+                                 description="Whether the upper end itself is allowed (true/false)."),
+        "meaning": pa.Column(str, description="The rule in words."),
+    },
+    strict=True, coerce=True, name="qualifiers",
 )
 
 CASE_REFERENCES = pa.DataFrameSchema(
@@ -188,6 +311,11 @@ SCHEMAS = {
     "errata.csv": ERRATA,
     "provenance.csv": PROVENANCE,
     "case_references.csv": CASE_REFERENCES,
+    "book/qualifiers.csv": QUALIFIERS,
+    "book/judgements.csv": JUDGEMENTS,
+    "book/audit_before.csv": AUDIT_BEFORE,
+    "book/text_claims.csv": TEXT_CLAIMS,
+    "book/text_scan.csv": TEXT_SCAN,
     "book/printed_values.csv": PRINTED_VALUES,
     "book/table_1_1.csv": TABLE_1_1,
     "book/table_1_2.csv": TABLE_1_2,

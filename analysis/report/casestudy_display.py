@@ -188,12 +188,18 @@ def consistency_view(audit: pd.DataFrame, chapter: int) -> pd.DataFrame:
     """
     c = audit[(audit["chapter"] == chapter) & (audit["kind"] == "consistency")]
     verdict = c["status"].map({"match": "consistent", "rounding": "consistent",
-                               "mismatch": "inconsistent", "not_derivable": "cannot be checked"})
+                               "mismatch": "inconsistent", "not_comparable": "different quantities",
+                               "not_derivable": "cannot be checked"})
     explanation = [e if isinstance(e, str) and e else rule for e, rule in zip(c["erratum"], c["rule"])]
+    if "reason" in c.columns:  # the judging standard's reason, where it says more than the rule
+        explanation = [f"{x} ({r})" if isinstance(r, str) and r and r not in x else x
+                       for x, r in zip(explanation, c["reason"])]
     return pd.DataFrame({
         "Check": c["table"].to_numpy(), "Item": c["row"].to_numpy(), "Measure": c["column"].to_numpy(),
         "Stated": c["printed"].to_numpy(), "From the tables": c["computed"].to_numpy(),
-        "Verdict": verdict.to_numpy(), "Source line": c["line"].to_numpy(),
+        "Verdict": verdict.to_numpy(),
+        "Page": (c["page"] if "page" in c.columns else pd.Series([""] * len(c))).to_numpy(),
+        "Source line": c["line"].to_numpy(),
         "Why": explanation,
     })
 
@@ -201,10 +207,11 @@ def consistency_view(audit: pd.DataFrame, chapter: int) -> pd.DataFrame:
 def status_summary(audit: pd.DataFrame) -> pd.DataFrame:
     """Counts of audit rows by kind, chapter, table and status (one column per status, plus total)."""
     out = audit.groupby(["kind", "chapter", "table", "status"]).size().unstack(fill_value=0)
-    for s in ("match", "rounding", "mismatch", "not_derivable"):
+    statuses = ["match", "rounding", "mismatch", "not_comparable", "not_derivable"]
+    for s in statuses:
         if s not in out.columns:
             out[s] = 0
-    out = out[["match", "rounding", "mismatch", "not_derivable"]]
+    out = out[statuses]
     out["total"] = out.sum(axis=1)
     return out.reset_index()
 

@@ -22,7 +22,8 @@ import pandas as pd
 from analysis import escape
 from analysis.audit.rules import STATUSES
 
-BADGE_ROLE = {"match": "bdg-success", "rounding": "bdg-info", "mismatch": "bdg-danger", "not_derivable": "bdg-secondary"}
+BADGE_ROLE = {"match": "bdg-success", "rounding": "bdg-info", "mismatch": "bdg-danger",
+              "not_comparable": "bdg-warning", "not_derivable": "bdg-secondary"}
 
 
 def _display_value(x):

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from analysis.method.cells import number, printed, wide
 from analysis.method.printed import parse_printed
-from analysis.audit.casestudies.text_claims import (TextClaim, judge, judge_claim, t12_line, t12_text,
+from analysis.audit.casestudies.text_claims import (judge, judge_claim, stated_claim, t12_line, t12_text,
     t12_value)
 
 NICARAGUA = "Nicaragua"
@@ -24,15 +24,8 @@ SMES = "SMEs in Boaco-Chontales"
 LARGE = "Large companies in Boaco-Chontales"
 YEARS = ["1995", "1996", "1997", "1998", "1999", "2000", "2001"]
 
-# Figures stated in the prose, transcribed with their source line.
-CLAIMS = {
-    "small_producers": TextClaim("small_producers", "10,000", 588, "approx", 500,
-                                 "Chapter 1 summary: about 10,000 small producers in the cluster"),
-    "large_companies": TextClaim("large_companies", "500", 588, "approx", 50,
-                                 "Chapter 1 summary: about 500 large dairy companies"),
-    "new_enterprises": TextClaim("new_enterprises", "71", 928, "exact", 0,
-                                 "enterprises in Boaco-Chontales grew from 18 to 71 in 1997-98 (INCAE 1999a)"),
-}
+# The figures the prose states about Table 2.1 are data (data/book/text_claims.csv), found
+# by the audit row that judges them (analysis.audit.casestudies.text_claims.stated_claim).
 
 
 def table_2_1(cells: pd.DataFrame) -> pd.DataFrame:
@@ -89,19 +82,17 @@ def consistency_ch2(cells_by_table: dict, table_1_2: pd.DataFrame) -> list[dict]
     holds Table 1.2 with printed strings. Returns audit rows.
     """
     t21, t22 = cells_by_table["2.1"], cells_by_table["2.2"]
-    return (_vs_text(t21) + _vs_table_1_2(t21, table_1_2) + _table_2_1_vs_2_2(t21, t22))
+    return (_vs_text(t21, cells_by_table) + _vs_table_1_2(t21, table_1_2) + _table_2_1_vs_2_2(t21, t22))
 
 
-def _vs_text(t21: pd.DataFrame) -> list[dict]:
+def _vs_text(t21: pd.DataFrame, tables: dict) -> list[dict]:
     """Table 2.1 against the prose of Chapters 1 and 2."""
     firms = "Number of livestock companies"
-    rows = [
-        judge_claim("2.1 vs text", firms, SMES, CLAIMS["small_producers"], number(t21, firms, SMES)),
-        judge_claim("2.1 vs text", firms, LARGE, CLAIMS["large_companies"], number(t21, firms, LARGE)),
-    ]
+    rows = [judge_claim("2.1 vs text", firms, col, stated_claim(tables, "2.1 vs text", firms, col),
+                        number(t21, firms, col)) for col in (SMES, LARGE)]
     # The prose count of enterprises (71) should fall inside the printed range.
     ind = "Number of industrial enterprises"
-    c = CLAIMS["new_enterprises"]
+    c = stated_claim(tables, "2.1 vs text", ind, SMES)
     rows.append(judge("2.1 vs text", ind, SMES, printed(t21, ind, SMES), float(c.text),
                       qualifier="range", line=c.line,
                       note=c.about + "; printed range judged against the prose count (prose is for 1998, table for 2000)"))

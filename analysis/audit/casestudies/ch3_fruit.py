@@ -17,7 +17,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from analysis.method.cells import number, printed, wide
-from analysis.audit.casestudies.text_claims import (TextClaim, display_text, is_lower_bound, judge,
+from analysis.audit.casestudies.text_claims import (display_text, is_lower_bound, judge, stated_claim,
     judge_claim, not_derivable_rows, printed_value, t12_line, t12_value)
 
 SC = "Santa Catarina | Apples"
@@ -32,56 +32,40 @@ PERIODS = ["1985", "1988/1991", "1996/1997", "2002"]
 SHARE_ROWS = ["Santa Catarina—apples", "Petrolina-Juazeiro—all crops", "Petrolina-Juazeiro | Mangoes",
               "Petrolina-Juazeiro | Grapes", "Rio Grande do Norte—melons"]
 
-# Figures stated in the chapter's prose, with source line and how they hedge.
-C = TextClaim
-CLAIMS_3_1 = [
-    # (row, column, claim)
-    ("Number of growers", SC, C("sc_growers", "700", 1106, "at least", 0, "SC has over 700 growers")),
-    ("Area planted (hectares)", SC, C("sc_area", "14,000", 1106, "approx", 500, "SC grows apples on 14,000 ha")),
-    ("Total employment", SC, C("sc_jobs", "30,000", 1106, "approx", 500, "SC apples employ 30,000 workers")),
-    ("Share of total exports", SC, C("sc_exp", "50", 1106, "approx", 5,
-                                     "SC accounts for about half of Brazilian apple exports")),
-    ("Area planted (hectares)", SC, C("sc_area_fn12", "14,162", 1203, "exact", 0,
-                                      "footnote 12: SC's total apple area was 14,162 ha in 1999 "
-                                      "(the table calls the same figure a 1995-2001 average)")),
-    ("Area planted (hectares)", PJM, C("pj_mango_area", "17,000", 1106, "approx", 500,
-                                       "PJ grows mangoes on 17,000 ha")),
-    ("Area planted (hectares)", PJG, C("pj_grape_area", "5,000", 1106, "approx", 500,
-                                       "PJ grows grapes on 5,000 ha")),
-    ("Total employment", PJM, C("pj_jobs", "29,000", 1106, "at least", 0,
-                                "mangoes and grapes in PJ employ over 29,000 workers")),
-    ("Share of total exports", PJM, C("pj_mango_exp", "90", 1106, "exact", 0, "PJ: 90 percent of mango exports")),
-    ("Share of total exports", PJG, C("pj_grape_exp", "30", 1106, "exact", 0, "PJ: 30 percent of table grape exports")),
-    ("Area planted (hectares)", RN, C("rn_area", "5,000", 1106, "approx", 500, "RN grows melons on 5,000 ha")),
-    ("Total employment", RN, C("rn_jobs", "19,000", 1106, "exact", 0, "RN melons employ 19,000 workers")),
-    ("Share of national production", RN, C("rn_prod", "40", 1106, "approx", 5,
-                                           "RN produces about 40 percent of Brazil's melons")),
-    ("Share of national production", RN, C("rn_prod_fn8", "39.8", 1118, "exact", 0,
-                                            "footnote 8: RN's average share of melon output 1997-99 was 39.8 percent")),
-    ("Share of total exports", RN, C("rn_exp", "90", 1106, "exact", 0, "RN: 90 percent of melon exports")),
+# Figures the chapter's prose states about the cells of Tables 3.1 and 3.2. The statements
+# themselves (number, source line, qualifier, quote) are data in data/book/text_claims.csv,
+# found there by the audit row that judges them; here only which cell each one is about.
+# A footnote restating a figure the main text also gives gets its own row label, so that
+# every audit row keeps a unique (table, row, column) key.
+CLAIMS_3_1 = [  # (row of Table 3.1, column, audit row label)
+    ("Number of growers", SC, "Number of growers"),
+    ("Area planted (hectares)", SC, "Area planted (hectares)"),
+    ("Total employment", SC, "Total employment"),
+    ("Share of total exports", SC, "Share of total exports"),
+    ("Area planted (hectares)", SC, "Area planted (hectares) (footnote figure)"),
+    ("Area planted (hectares)", PJM, "Area planted (hectares)"),
+    ("Area planted (hectares)", PJG, "Area planted (hectares)"),
+    ("Total employment", PJM, "Total employment"),
+    ("Share of total exports", PJM, "Share of total exports"),
+    ("Share of total exports", PJG, "Share of total exports"),
+    ("Area planted (hectares)", RN, "Area planted (hectares)"),
+    ("Total employment", RN, "Total employment"),
+    ("Share of national production", RN, "Share of national production"),
+    ("Share of national production", RN, "Share of national production (footnote figure)"),
+    ("Share of total exports", RN, "Share of total exports"),
 ]
 # Grower counts the text gives as plain numbers while the table prints "N+".
-CLAIMS_GROWERS_VS_BOUND = [
-    (PJM, C("pj_mango_growers", "100", 1106, "at least", 0, "PJ has over 100 mango growers")),
-    (PJG, C("pj_grape_growers", "600", 1106, "exact", 0, "PJ has 600 grape growers")),
-]
-CLAIMS_3_2 = [
-    ("Petrolina-Juazeiro—all crops", "1985", C("pj_80", "80", 1209, "at least", 0,
-                                               "SMEs held over 80 percent of project land until the mid-1980s")),
-    ("Petrolina-Juazeiro—all crops", "1996/1997", C("pj_60", "60", 1209, "approx", 2.5,
-                                                    "SME share fell to nearly 60 percent by 1996")),
-    ("Petrolina-Juazeiro | Mangoes", "2002", C("pj_m40", "40", 1221, "exact", 0,
-                                               "SMEs produce as much as 40 percent of mangoes today")),
-    ("Petrolina-Juazeiro | Grapes", "2002", C("pj_g60", "60", 1221, "exact", 0,
-                                              "SMEs produce as much as 60 percent of grapes today")),
-    ("Rio Grande do Norte—melons", "1996/1997", C("rn_27", "27", 1259, "exact", 0,
-                                                  "RN SMEs reached 27 percent of area planted by 1997")),
-    ("Santa Catarina—apples", "1996/1997", C("sc_30", "30", 1179, "at least", 0,
-                                             "SMEs produce over 30 percent of SC apples today (latest table figure is 1996)")),
+CLAIMS_GROWERS_VS_BOUND = [PJM, PJG]
+CLAIMS_3_2 = [  # (row of Table 3.2, period)
+    ("Petrolina-Juazeiro—all crops", "1985"),
+    ("Petrolina-Juazeiro—all crops", "1996/1997"),
+    ("Petrolina-Juazeiro | Mangoes", "2002"),
+    ("Petrolina-Juazeiro | Grapes", "2002"),
+    ("Rio Grande do Norte—melons", "1996/1997"),
+    ("Santa Catarina—apples", "1996/1997"),
 ]
 # Chapter opening: SMEs account for 30 to 60 percent of production in the three clusters.
-RANGE_CLAIM = C("range_30_60", "30–60", 1054, "range", 0,
-                "chapter opening: SMEs account for 30 to 60 percent of production")
+RANGE_LABEL = "latest share vs opening range"
 
 
 def table_3_1(cells: pd.DataFrame) -> pd.DataFrame:
@@ -119,10 +103,11 @@ def audit_table_3_2(cells: pd.DataFrame) -> list[dict]:
 def consistency_ch3(cells_by_table: dict, table_1_2: pd.DataFrame) -> list[dict]:
     """Chapter 3 figures printed twice: Table 3.1 vs Table 1.2, tables vs text.
 
-    ``cells_by_table`` maps "3.1" and "3.2" to loaded cells frames.
+    ``cells_by_table`` maps "3.1" and "3.2" to loaded cells frames and holds the
+    prose statements (:data:`analysis.io.chapter_tables.TEXT_CLAIMS`).
     """
     t31, t32 = cells_by_table["3.1"], cells_by_table["3.2"]
-    return (_t31_vs_t12(t31, table_1_2) + _t31_vs_text(t31) + _t32_vs_text(t32))
+    return (_t31_vs_t12(t31, table_1_2) + _t31_vs_text(t31, cells_by_table) + _t32_vs_text(t32, cells_by_table))
 
 
 def _t31_vs_t12(t31: pd.DataFrame, t12: pd.DataFrame) -> list[dict]:
@@ -170,40 +155,40 @@ def _jobs_vs_t12(t31: pd.DataFrame, t12: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _t31_vs_text(t31: pd.DataFrame) -> list[dict]:
+def _t31_vs_text(t31: pd.DataFrame, tables: dict) -> list[dict]:
     """Table 3.1 against the cluster sketch in the chapter's prose."""
-    # A footnote restating a figure the main text also gives gets its own row label,
-    # so that every audit row keeps a unique (table, row, column) key.
-    out = [judge_claim("3.1 vs text", row + (" (footnote figure)" if "_fn" in claim.key else ""), col, claim,
+    out = [judge_claim("3.1 vs text", label, col, stated_claim(tables, "3.1 vs text", label, col),
                        printed_value(t31, row, col))
-           for row, col, claim in CLAIMS_3_1]
-    # The table prints "150+"/"400+" (number() reads the bound). A plain prose
-    # figure must reach the table's bound; a prose lower bound is consistent
-    # when the table's bound implies it.
-    for col, claim in CLAIMS_GROWERS_VS_BOUND:
+           for row, col, label in CLAIMS_3_1]
+    # The table prints "150+"/"400+" (number() reads the bound). A prose lower bound is
+    # consistent when the table's bound implies it; a plain prose figure must reach the bound.
+    for col in CLAIMS_GROWERS_VS_BOUND:
+        claim = stated_claim(tables, "3.1 vs text", "Number of growers", col)
         bound = number(t31, "Number of growers", col)
         shown = display_text(t31, "Number of growers", col)
         if claim.qualifier == "at least":
             out.append(judge("3.1 vs text", "Number of growers", col, claim.text, bound, qualifier="at least",
                              line=claim.line, note=claim.about + f"; table prints '{shown}', which implies it"))
         else:
-            out.append(judge("3.1 vs text", "Number of growers", col, shown, float(claim.text),
+            out.append(judge("3.1 vs text", "Number of growers", col, shown, float(claim.text.replace(",", "")),
                              line=claim.line,
                              note=claim.about + f"; the prose figure must reach the table's '{shown}'"))
     return out
 
 
-def _t32_vs_text(t32: pd.DataFrame) -> list[dict]:
+def _t32_vs_text(t32: pd.DataFrame, tables: dict) -> list[dict]:
     """Table 3.2 shares against the shares the prose quotes."""
-    out = [judge_claim("3.2 vs text", row, col, claim, printed_value(t32, row, col))
-           for row, col, claim in CLAIMS_3_2]
+    out = [judge_claim("3.2 vs text", row, col, stated_claim(tables, "3.2 vs text", row, col),
+                       printed_value(t32, row, col))
+           for row, col in CLAIMS_3_2]
     # Latest printed share per case against the opening's "30 to 60 percent".
     for row in SHARE_ROWS:
         col = _latest_period(t32, row)
-        out.append(judge("3.2 vs text", row, f"{col}, latest share vs opening range", RANGE_CLAIM.text,
-                         printed_value(t32, row, col),
-                         qualifier="range", line=RANGE_CLAIM.line,
-                         note=RANGE_CLAIM.about + "; latest printed share of the case"))
+        label = f"{col}, {RANGE_LABEL}"
+        claim = stated_claim(tables, "3.2 vs text", row, label)
+        out.append(judge("3.2 vs text", row, label, claim.text, printed_value(t32, row, col),
+                         qualifier="range", line=claim.line,
+                         note=claim.about + "; latest printed share of the case"))
     return out
 
 

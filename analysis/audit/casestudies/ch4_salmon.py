@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from analysis.audit.rules import audit_row
 from analysis.method.cells import number, printed, wide
-from analysis.audit.casestudies.text_claims import (TextClaim, cagr, judge, judge_claim,
+from analysis.audit.casestudies.text_claims import (cagr, judge, judge_claim, stated_claim,
     not_derivable_rows, t12_line, t12_text, value_or_zero)
 
 # ---- Table 4.1 ----
@@ -38,31 +38,11 @@ IND, INT, TOT, JOBS = ("Number of independent firms", "Number of integrated firm
 # ---- Table 4.4 ----
 EXP_P1 = "Value of exports 2001 (US$ millions FOB)"
 EXP_P2 = "Value of sales/ export 2001 (US$ millions FOB)"
+TENTH_SHARE = "Tenth Region share of Chile's production (%)"
+FRESH_BOTH = "independent + integrated (integrated counted once)"
 
-C = TextClaim
-CLAIMS = {
-    "growth_25": C("growth_25", "25", 1501, "approx", 2.5,
-                   "the industry grew about 25 percent a year over the last 10 years, per Table 4.1"),
-    "tenth_85": C("tenth_85", "85", 1489, "at least", 0, "more than 85 percent of national output is in the Tenth Region"),
-    "exports_1bn": C("exports_1bn", "1,000", 1489, "approx", 50, "annual exports in 2001-2002 nearly US$1 billion"),
-    "jobs_40000": C("jobs_40000", "40,000", 1489, "at least", 0, "more than 40,000 direct and indirect jobs"),
-    "direct_28000": C("direct_28000", "28,000", 1499, "approx", 500, "about 28,000 direct jobs (SalmónChile estimate)"),
-    "indirect_12500": C("indirect_12500", "12,500", 1499, "at least", 0, "more than 12,500 indirect jobs"),
-    "share_processing": C("share_processing", "50", 1499, "approx", 0.5, "processing plants hold 50 percent of direct jobs"),
-    "share_fattening": C("share_fattening", "33", 1499, "approx", 0.5, "fattening farms hold 33 percent of direct jobs"),
-    "share_hatcheries": C("share_hatcheries", "15", 1499, "approx", 0.5, "hatcheries hold 15 percent of direct jobs"),
-    "processing_34": C("processing_34", "34", 596, "exact", 0, "Chapter 1 summary: 34 processing companies"),
-    "suppliers_150": C("suppliers_150", "150", 596, "approx", 5, "Chapter 1 summary: nearly 150 direct suppliers"),
-    "feed_5": C("feed_5", "5", 1643, "exact", 0, "five businesses operate in feed supply (also line 1688)"),
-    "freshwater_15": C("freshwater_15", "15", 1655, "exact", 0,
-                       "of the firms in eggs and the fresh-water phase only 15 are not forwardly integrated"),
-    "freshwater_46": C("freshwater_46", "46", 1655, "exact", 0, "46 firms operate in eggs and the fresh-water phase"),
-    "businesses_210": C("businesses_210", "210", 1609, "at least", 0,
-                        "more than 210 businesses in the core and the supply subsystem"),
-    "first_1000t": C("first_1000t", "1,000", 1542, "exact", 0, "in 1985 the first 1,000 tons for export were produced"),
-    "group1_6": C("group1_6", "6", 1649, "exact", 0, "six producers with sales over US$50 million a year"),
-    "group2_6": C("group2_6", "6", 1651, "exact", 0, "six producers with sales between US$20 and 40 million"),
-}
+# The figures the prose states about these tables are data (data/book/text_claims.csv), found
+# by the audit row that judges them (analysis.audit.casestudies.text_claims.stated_claim).
 
 
 # ---------------------------------------------------------------- display tables
@@ -186,33 +166,35 @@ def consistency_ch4(cells_by_table: dict, table_1_2: pd.DataFrame) -> list[dict]
     them are skipped when absent).
     """
     t41, t43 = cells_by_table["4.1"], cells_by_table["4.3"]
-    out = _t41_vs_text(t41) + _t43_vs_text(t43) + _vs_t12(t41, t43, table_1_2)
+    tb = cells_by_table
+    out = _t41_vs_text(t41, tb) + _t43_vs_text(t43, tb) + _vs_t12(t41, t43, table_1_2)
     if "4.2" in cells_by_table:
-        out += _t42_checks(cells_by_table["4.2"], t41)
+        out += _t42_checks(cells_by_table["4.2"], t41, tb)
     if "4.4" in cells_by_table and "4.4 businesses" in cells_by_table:
-        out += _t44_vs_text(cells_by_table["4.4"], cells_by_table["4.4 businesses"])
+        out += _t44_vs_text(cells_by_table["4.4"], cells_by_table["4.4 businesses"], tb)
     return out
 
 
-def _t41_vs_text(t41: pd.DataFrame) -> list[dict]:
+def _t41_vs_text(t41: pd.DataFrame, tb: dict) -> list[dict]:
     """Growth rate, regional concentration and export level claimed in the prose."""
-    c = CLAIMS["growth_25"]
+    growth = "1990→2001 average annual growth (%)"
     # 10 years back from the last printed year (2001) falls between columns; 1990 is nearest.
     alt = cagr(number(t41, "1990", PROD), number(t41, "1999", PROD), 9)
-    out = [judge_claim("4.1 vs text", "1990→2001 average annual growth (%)", PROD, c,
+    out = [judge_claim("4.1 vs text", growth, PROD, stated_claim(tb, "4.1 vs text", growth, PROD),
                        cagr(number(t41, "1990", PROD), number(t41, "2001", PROD), 11),
                        note=f"the nearest 9-year window 1990→1999 gives {alt:.1f}%"),
-           judge_claim("4.1 vs text", "1990→2001 average annual growth (%)", EXPORTS, c,
+           judge_claim("4.1 vs text", growth, EXPORTS, stated_claim(tb, "4.1 vs text", growth, EXPORTS),
                        cagr(number(t41, "1990", EXPORTS), number(t41, "2001", EXPORTS), 11),
                        note="same claim read on export value"),
-           judge_claim("4.1 vs text", "2001", "Tenth Region share of Chile's production (%)", CLAIMS["tenth_85"],
+           judge_claim("4.1 vs text", "2001", TENTH_SHARE, stated_claim(tb, "4.1 vs text", "2001", TENTH_SHARE),
                        100 * number(t41, "2001", TENTH) / number(t41, "2001", PROD)),
-           judge_claim("4.1 vs text", "2001", EXPORTS, CLAIMS["exports_1bn"], number(t41, "2001", EXPORTS),
+           judge_claim("4.1 vs text", "2001", EXPORTS, stated_claim(tb, "4.1 vs text", "2001", EXPORTS),
+                       number(t41, "2001", EXPORTS),
                        note="text refers to 2001-2002")]
     return out
 
 
-def _t43_vs_text(t43: pd.DataFrame) -> list[dict]:
+def _t43_vs_text(t43: pd.DataFrame, tb: dict) -> list[dict]:
     """Jobs, firm counts and job shares of Table 4.3 against the prose."""
     direct = sum(number(t43, r, JOBS) for r in CORE_ROWS)
     indirect = sum(number(t43, r, JOBS) for r in SUP_ROWS)
@@ -220,27 +202,28 @@ def _t43_vs_text(t43: pd.DataFrame) -> list[dict]:
     sup_firms = sum(number(t43, r, IND) + value_or_zero(t43, r, INT) for r in SUP_ROWS)
     h, p, pr = CORE_ROWS[0], CORE_ROWS[1], CORE_ROWS[2]
     j = "4.3 vs text"
+    b210 = stated_claim(tb, j, "Core + supply", TOT)
     return [
-        judge_claim(j, "Core + supply", JOBS, CLAIMS["jobs_40000"], direct + indirect),
-        judge_claim(j, CORE + "Subtotal", JOBS, CLAIMS["direct_28000"], direct),
-        judge_claim(j, SUP + "Subtotal", JOBS, CLAIMS["indirect_12500"], indirect),
-        judge_claim(j, pr, "share of core jobs (%)", CLAIMS["share_processing"], share[pr]),
-        judge_claim(j, p, "share of core jobs (%)", CLAIMS["share_fattening"], share[p],
+        judge_claim(j, "Core + supply", JOBS, stated_claim(tb, j, "Core + supply", JOBS), direct + indirect),
+        judge_claim(j, CORE + "Subtotal", JOBS, stated_claim(tb, j, CORE + "Subtotal", JOBS), direct),
+        judge_claim(j, SUP + "Subtotal", JOBS, stated_claim(tb, j, SUP + "Subtotal", JOBS), indirect),
+        judge_claim(j, pr, "share of core jobs (%)", stated_claim(tb, j, pr, "share of core jobs (%)"), share[pr]),
+        judge_claim(j, p, "share of core jobs (%)", stated_claim(tb, j, p, "share of core jobs (%)"), share[p],
                     note="'fattening farms' read as prefattening/lake/cultivation centers"),
-        judge_claim(j, h, "share of core jobs (%)", CLAIMS["share_hatcheries"], share[h]),
-        judge_claim(j, pr, TOT, CLAIMS["processing_34"], number(t43, pr, IND) + value_or_zero(t43, pr, INT),
+        judge_claim(j, h, "share of core jobs (%)", stated_claim(tb, j, h, "share of core jobs (%)"), share[h]),
+        judge_claim(j, pr, TOT, stated_claim(tb, j, pr, TOT), number(t43, pr, IND) + value_or_zero(t43, pr, INT),
                     note="the unlabelled fourth core row totals 34"),
-        judge_claim(j, SUP + "Subtotal", TOT, CLAIMS["suppliers_150"], sup_firms),
-        judge_claim(j, SUP + "Feed suppliers", TOT, CLAIMS["feed_5"],
+        judge_claim(j, SUP + "Subtotal", TOT, stated_claim(tb, j, SUP + "Subtotal", TOT), sup_firms),
+        judge_claim(j, SUP + "Feed suppliers", TOT, stated_claim(tb, j, SUP + "Feed suppliers", TOT),
                     number(t43, SUP + "Feed suppliers", IND) + value_or_zero(t43, SUP + "Feed suppliers", INT)),
-        judge_claim(j, "Hatchery + prefattening", IND, CLAIMS["freshwater_15"],
+        judge_claim(j, "Hatchery + prefattening", IND, stated_claim(tb, j, "Hatchery + prefattening", IND),
                     number(t43, h, IND) + number(t43, p, IND)),
-        judge_claim(j, "Hatchery + prefattening", "independent + integrated (integrated counted once)",
-                    CLAIMS["freshwater_46"],
+        judge_claim(j, "Hatchery + prefattening", FRESH_BOTH,
+                    stated_claim(tb, j, "Hatchery + prefattening", FRESH_BOTH),
                     number(t43, h, IND) + number(t43, p, IND) + max(number(t43, h, INT), number(t43, p, INT)),
                     note="assumes the 19 integrated hatchery firms are among the 31 integrated lake-centre firms"),
-        audit_row(j, "Core + supply", TOT, CLAIMS["businesses_210"].text, None,
-                  f"text line {CLAIMS['businesses_210'].line}: {CLAIMS['businesses_210'].about}; "
+        audit_row(j, "Core + supply", TOT, b210.text, None,
+                  f"text line {b210.line}: {b210.about}; "
                   "the core total is a de-duplicated count that cannot be recomputed (printed subtotals 66 and 147)"),
     ]
 
@@ -269,7 +252,7 @@ def _vs_t12(t41: pd.DataFrame, t43: pd.DataFrame, t12: pd.DataFrame) -> list[dic
     ]
 
 
-def _t42_checks(t42: pd.DataFrame, t41: pd.DataFrame) -> list[dict]:
+def _t42_checks(t42: pd.DataFrame, t41: pd.DataFrame, tb: dict) -> list[dict]:
     """Tonnages in Table 4.2's stage headers vs Table 4.1 and the text."""
     def tons(stage: str, dim: str) -> str:
         item = t42[(t42["stage"] == stage) & (t42["dimension"] == dim)].iloc[0]["item"]
@@ -278,7 +261,7 @@ def _t42_checks(t42: pd.DataFrame, t41: pd.DataFrame) -> list[dict]:
     start_glob = tons("Globalization", "Start of stage (year, production)")
     end_glob = tons("Globalization", "End of stage (year, production)")
     end_init = tons("Initiation", "End of stage (year, production)")
-    c = CLAIMS["first_1000t"]
+    c = stated_claim(tb, "4.2 vs text", "1985 (end of initiation), tons", "production")
     return [
         judge("4.2 vs 4.1", "1996 (start of globalization), tons", PROD, start_glob, 1000 * number(t41, "1996", PROD),
               note="Table 4.2 line 1558 vs Table 4.1 Chile 1996"),
@@ -294,7 +277,7 @@ def _t42_checks(t42: pd.DataFrame, t41: pd.DataFrame) -> list[dict]:
     ]
 
 
-def _t44_vs_text(t44: pd.DataFrame, businesses: pd.DataFrame) -> list[dict]:
+def _t44_vs_text(t44: pd.DataFrame, businesses: pd.DataFrame, tb: dict) -> list[dict]:
     """Counts of producers by 2001 export band vs the three groups in the text."""
     values = _t44_values(t44)
     # Feed makers are not salmon producers: keep firms whose products include farming.
@@ -303,8 +286,8 @@ def _t44_vs_text(t44: pd.DataFrame, businesses: pd.DataFrame) -> list[dict]:
     big = sum(1 for v in prod.values() if v > 50)
     mid = sum(1 for v in prod.values() if 20 <= v <= 40)
     gap = [k for k, v in prod.items() if 40 < v <= 50]
-    return [judge_claim("4.4 vs text", "producers with 2001 exports > US$50 million", "count", CLAIMS["group1_6"], big),
-            judge_claim("4.4 vs text", "producers with 2001 exports US$20–40 million", "count", CLAIMS["group2_6"], mid,
+    return [judge_claim("4.4 vs text", "producers with 2001 exports > US$50 million", "count", stated_claim(tb, "4.4 vs text", "producers with 2001 exports > US$50 million", "count"), big),
+            judge_claim("4.4 vs text", "producers with 2001 exports US$20–40 million", "count", stated_claim(tb, "4.4 vs text", "producers with 2001 exports US$20–40 million", "count"), mid,
                         note=f"producers between the two bands: {', '.join(gap) or 'none'}")]
 
 

@@ -546,9 +546,15 @@ def _consistency_5_1(t51: pd.DataFrame, t52: pd.DataFrame) -> list[dict]:
 
 
 def _consistency_5_2(t52: pd.DataFrame) -> list[dict]:
-    """Text line 1945: gains of China, Canada, Indonesia; losses of Taiwan and Mexico."""
+    """Text line 1945: gains of China, Canada, Indonesia; losses of Taiwan and Mexico;
+    and the Subtotal row's printed change against its own printed levels."""
     change = share_changes_5_2(t52)
-    out = []
+    level = {y: parse_printed(printed(t52, "Subtotal", T52_EXP[y])).value for y in ("1992", "2001")}
+    line = int(t52.loc[(t52["row"] == "Subtotal") & (t52["column"] == T52_CHG), "line"].iloc[0])
+    out = [audit_row("5.2 (internal)", "Subtotal", T52_CHG + " vs the row's printed levels",
+                     printed(t52, "Subtotal", T52_CHG), level["2001"] - level["1992"],
+                     f"line {line}: the printed change against the printed 2001 and 1992 subtotals "
+                     f"({level['2001']:,.0f} - {level['1992']:,.0f})", input_tolerance=1.0)]
     for country, sign in (("1 China", 1), ("2 Canada", 1), ("4 Indonesia", 1),
                           ("7 Taiwan", -1), ("5 Mexico", -1)):
         word = "gained share" if sign > 0 else "lost share"
@@ -697,4 +703,4 @@ def consistency_ch5(cells_by_table: dict, table_1_2: pd.DataFrame) -> list[dict]
     t51, t52, t53, t54, t55 = (_table(cells_by_table, f"5.{i}") for i in range(1, 6))
     rows = (_consistency_5_1(t51, t52) + _consistency_5_2(t52) + _consistency_5_3(t53)
             + _consistency_5_4(t54) + _consistency_5_5(t55) + _consistency_1_2(table_1_2, t53, t54, t55))
-    return [{k: r[k] for k in AUDIT_COLUMNS} for r in rows]
+    return [{k: r.get(k) for k in AUDIT_COLUMNS} for r in rows]

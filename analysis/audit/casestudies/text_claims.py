@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.audit.judging import significant_unit
 from analysis.audit.rules import audit_row
+from analysis.io.chapter_tables import TEXT_CLAIMS
 from analysis.method.cells import number, printed
 from analysis.method.printed import parse_printed
 
@@ -117,6 +119,26 @@ def _judge_in_range(table, row, column, claim, bounds, note) -> dict:
     rec.update(status="match" if ok else "mismatch",
                rule=f"printed {c:g} {'inside' if ok else 'outside'} computed range {lo:g}–{hi:g}")
     return rec
+
+
+#: the standard's qualifiers as the provisional judge above reads them (the standard re-judges every row)
+_LEGACY = {"plain": "exact", "exact": "exact", "about": "approx", "nearly": "approx", "over": "at least",
+           "at least": "at least", "range": "range", "at most": "exact", "qualitative": "exact"}
+
+
+def stated_claim(tables: dict, table: str, row: str, column: str) -> TextClaim:
+    """The prose statement judged on the audit row (table, row, column), from
+    ``data/book/text_claims.csv`` (loaded with the chapter tables): its number,
+    source line and qualifier are data, not code."""
+    tc = tables[TEXT_CLAIMS]
+    hit = tc[(tc["audit_table"] == table) & (tc["audit_row"] == row) & (tc["audit_column"] == column)]
+    if len(hit) != 1:
+        raise KeyError(f"data/book/text_claims.csv has {len(hit)} statements for the audit row "
+                       f"{table} / {row} / {column} (one is needed)")
+    c = hit.iloc[0]
+    q = _LEGACY[c["qualifier"]]
+    tol = significant_unit(c["number"]) if q == "approx" else 0.0
+    return TextClaim(c["claim_id"], c["number"], int(c["line"]), q, tol, c["measure"])
 
 
 def judge_claim(table: str, row: str, column: str, claim: TextClaim, value, note: str = "") -> dict:
