@@ -96,6 +96,10 @@ CASE_FILE_SUFFIXES = (".yaml", ".yml", ".csv")
 #: Limits on what a contributor's files may hold (cases/README.md lists them). They keep
 #: validation bounded in time and memory and make every accepted value safe to use as
 #: a file name, a page title or a table cell.
+# Largest CSV cell the reader accepts at all (the csv module's default);
+# text fields are further limited by LIMITS below.
+CSV_CELL_CAP = 131072
+
 LIMITS = {
     "file_bytes": 50_000_000,   # one case file
     "files": 1_000,             # case files in the directory
@@ -752,12 +756,18 @@ def _parse_csv(text: str, file: str, problems: list[Problem]) -> list[tuple[int,
         whole("", "", "a header row and one row per case", "empty file")
         return None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # The csv module's cell-size cap is process-global and other libraries
+    # (frictionless) raise it on import; fix it here so that the outcome for a
+    # huge cell does not depend on what else the process has imported.
+    previous_cap = csv.field_size_limit(CSV_CELL_CAP)
     try:
         rows = [(reader.line_num, r) for r in reader]
     except csv.Error as exc:
         whole("", str(exc), "well-formed CSV (RFC 4180 quoting)",
               f"malformed CSV at line {reader.line_num}")
         return None
+    finally:
+        csv.field_size_limit(previous_cap)
     header = [h.strip() for h in rows[0][1]]
     body = [(n, r) for n, r in rows[1:] if any(c.strip() for c in r)]  # blank lines are harmless
     most = len(_CSV_REQUIRED) + len(_CSV_OPTIONAL)
