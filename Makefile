@@ -10,10 +10,15 @@ FAST   := -m "not slow"
 # Optional: CASES=dir of new case files, PARAMS=YAML file of notebook parameters
 BUILD_ARGS := $(if $(CASES),--cases $(CASES)) $(if $(PARAMS),--params $(PARAMS)) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: book test test-fast venv lock bench bench-build clean
+.PHONY: book pdf test test-fast venv lock bench bench-build clean
 
 book: $(STAMP)
 	$(BIN)/python -m analysis.book $(BUILD_ARGS)
+
+# The PDF edition (analysis/book/pdf.py): the built book printed by /usr/bin/chromium into
+# _build/pdf/upgrading-edition.pdf, also offered on the landing page (_static/)
+pdf: book
+	$(BIN)/python -m analysis.book.pdf
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

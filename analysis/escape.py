@@ -117,7 +117,9 @@ def latex(value: Any) -> str:
     return "".join(_LATEX.get(ch, ch) for ch in one_line(value))
 
 
-_BIBTEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
+# BibTeX counts every brace, escaped or not, so ``\{`` alone would leave a field
+# unbalanced (pybtex refuses it): a brace is written as its text command instead.
+_BIBTEX = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&", "%": r"\%",
            "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\^{}"}
 
 

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 import yaml
 
-from analysis.book import citation
+from analysis.book import citation, edition
 
 from analysis.paths import ROOT  # noqa: E402
 CFF_SCHEMA = ROOT / "tests" / "data" / "cff-schema-1.2.0.json"
@@ -41,60 +41,152 @@ def bibtex_blocks(text: str) -> list[str]:
 def parse_bibtex(text: str):
     from pybtex.database import parse_string
 
-    return parse_string("\n\n".join(body for _, body in bibtex_blocks(text)), "bibtex")
+    return parse_string(text, "bibtex")
 
 
 @pytest.fixture()
-def page_text(tmp_path):
+def ed():
+    return edition.edition_metadata()
+
+
+@pytest.fixture()
+def ed_online(tmp_path):
+    """The same metadata with a repository and a site URL configured."""
+    data = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    data["repository-code"] = "https://example.org/team/upgrading"
+    data["url"] = "https://team.example.org/upgrading"
+    path = tmp_path / "CITATION.cff"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return edition.edition_metadata(path)
+
+
+@pytest.fixture()
+def written(tmp_path):
     citation.write_citation_page(tmp_path, PAGES)
-    return (tmp_path / "how_to_cite.md").read_text(encoding="utf-8")
+    return {"page": (tmp_path / "how_to_cite.md").read_text(encoding="utf-8"),
+            "bib": (tmp_path / "_static" / citation.BIB_NAME).read_text(encoding="utf-8"),
+            "items": json.loads((tmp_path / citation.ITEMS_JSON).read_text(encoding="utf-8"))}
 
 
-def test_page_has_title_edition_and_book(page_text):
+@pytest.fixture()
+def page_text(written):
+    return written["page"]
+
+
+def test_page_has_title_edition_and_book(page_text, ed):
     assert page_text.startswith("# How to cite\n")
-    bib = parse_bibtex(page_text)
-    edition = bib.entries[citation.EDITION_KEY]
-    assert edition.type == "software"
-    assert edition.fields["version"] == citation.EDITION_VERSION
+    bib = parse_bibtex("\n\n".join(body for _, body in bibtex_blocks(page_text)))
+    entry = bib.entries[edition.EDITION_KEY]
+    assert entry.type == "software"
+    assert entry.fields["version"] == ed.version == "0.2.0"
+    assert entry.fields["date"] == ed.date_released
     book = bib.entries["pietrobelli2006upgrading"]
     assert book.type == "book" and book.fields["year"] == "2006"
     assert "Inter-American Development Bank" in book.fields["publisher"]
     assert book.fields["address"] == "Washington, DC"
     assert [p.last_names for p in book.persons["editor"]] == [["Pietrobelli"], ["Rabellotti"]]
     assert "Upgrading to Compete: Global Value Chains, Clusters, and SMEs in Latin America" in book.fields["title"]
+    # the scheme is stated on the page, and the page no longer carries every entry
+    assert "Table 9.4, p. 279" in page_text and "E-" in page_text
+    assert len(bibtex_blocks(page_text)) == 2
 
 
-def test_one_entry_and_one_reference_per_table_and_figure(page_text):
-    bib = parse_bibtex(page_text)
+def test_book_entry_is_read_from_references_bib():
+    from pybtex.database import parse_file
+
+    assert citation.book_entry().fields == parse_file(str(ROOT / "references.bib")).entries[citation.BOOK_KEY].fields
+
+
+REQUIRED = {"misc": {"title", "year", "version", "note", "urldate", "howpublished"},
+            "software": {"title", "year", "version"}, "book": {"title", "year", "publisher"}}
+
+
+def test_every_generated_entry_parses_back_with_its_required_fields(written):
+    bib = parse_bibtex(written["bib"])
     labels = [it["label"] for p in PAGES for it in p["items"]]
-    item_keys = [k for k in bib.entries if k.startswith("upgrading-edition:")]
-    assert sorted(item_keys) == sorted(citation.item_key(label) for label in labels)
-    for p in PAGES:
-        for it in p["items"]:
-            assert f"{{ref}}`{it['label']}`" in page_text
-            entry = bib.entries[citation.item_key(it["label"])]
-            note = entry.fields["note"]
-            assert citation.bibtex_escape(p["page"]) in note and it["label"] in note
-            for f in it["files"]:
-                assert Path(f).name in entry.fields["file"]
+    assert list(bib.entries)[:2] == [edition.EDITION_KEY, citation.BOOK_KEY]
+    assert sorted(k for k in bib.entries if k.startswith("upgrading-edition:")) == \
+        sorted(citation.item_key(label) for label in labels)
+    for key, entry in bib.entries.items():
+        assert REQUIRED[entry.type] <= set(entry.fields), key
+        assert entry.persons.get("author") or entry.persons.get("editor"), key
+    # each Cite fold's entry parses on its own and is the same as in the .bib
+    for label, item in written["items"].items():
+        one = parse_bibtex(item["bibtex"])
+        assert list(one.entries) == [citation.item_key(label)]
+        assert one.entries[item["key"]].fields == bib.entries[item["key"]].fields
+
+
+def test_book_items_keep_the_book_number_and_page_new_ones_get_the_prefix(written):
+    from analysis.io.bookref import book_ref
+
+    bib = parse_bibtex(written["bib"])
+    t94 = bib.entries["upgrading-edition:ch09-table-9-4"]
+    # the expected page comes from data/provenance.csv, not from the output
+    assert t94.fields["note"].startswith(f"Book {book_ref('9.4')}")
+    assert written["items"]["ch09-table-9-4"]["ref"] == book_ref("9.4")
+    assert t94.fields["title"].startswith("{Table 9.4:")
     # special characters of a title are escaped, and the title survives parsing
-    t94 = bib.entries["upgrading-edition:ch09-table-9-4"].fields["title"]
-    assert r"\&" in t94 and r"100\%" in t94
-    # a page without tables or figures gets no heading
-    assert "Reproduction audit" not in page_text
+    assert r"\&" in t94.fields["title"] and r"100\%" in t94.fields["title"]
+    bars = written["items"]["ch09-upgrading-bars"]
+    assert bars["number"] == "Figure E-ch09-upgrading-bars" and bars["ref"] is None and not bars["book"]
+    assert bib.entries[bars["key"]].fields["note"].startswith(citation.NEW_NOTE)
+    # a title that names a table the book does not have is new material, not a book number
+    fake = citation.item_number({"kind": "table", "label": "x-t", "title": "Book Table 9.99 — made up"})
+    assert fake["number"] == "Table E-x-t" and not fake["book"]
+    # "Book Table 9.1 extended with new cases" is ours (no dash after the number)
+    ext = citation.item_number({"kind": "table", "label": "x-e", "title": "Book Table 9.1 extended with new cases"})
+    assert not ext["book"]
+    assert citation.item_number({"kind": "table", "label": "t", "title": "Table 1.3 — Cases"})["ref"] == book_ref("1.3")
 
 
-def test_keys_are_stable_and_output_deterministic(tmp_path, page_text):
+def test_entries_carry_url_and_links_degrade_without_one(ed, ed_online):
+    item = PAGES[0]["items"][0]
+    plain = parse_bibtex(citation.to_bibtex({"k": citation.item_entry(ed, PAGES[0]["page"], item)})).entries["k"]
+    assert ed.url is None and "url" not in plain.fields
+    assert "chapters/ch09\\_synthesis.html" in plain.fields["note"]
+    online = parse_bibtex(citation.to_bibtex({"k": citation.item_entry(ed_online, PAGES[0]["page"], item)})).entries["k"]
+    assert online.fields["url"] == "https://team.example.org/upgrading/chapters/ch09_synthesis.html#ch09-table-9-4"
+    assert online.fields["urldate"] == ed_online.date_released
+    assert "Available at https://team.example.org/upgrading/chapters/ch09_synthesis.html#ch09-table-9-4" in \
+        citation.plain_citation(ed_online, PAGES[0]["page"], item)
+    assert "Available at" not in citation.plain_citation(ed, PAGES[0]["page"], item)
+
+
+def test_keys_are_stable_and_output_deterministic(tmp_path, written):
     assert citation.item_key("ch09-table-9-4") == "upgrading-edition:ch09-table-9-4"
     shuffled = [dict(p, items=random.Random(1).sample(p["items"], len(p["items"]))) for p in reversed(PAGES)]
     other = tmp_path / "other"
     other.mkdir()
     citation.write_citation_page(other, shuffled)
-    assert (other / "how_to_cite.md").read_text(encoding="utf-8") == page_text
-    assert not re.search(r"20\d\d-\d\d-\d\d", page_text)  # no dates
+    assert (other / "how_to_cite.md").read_text(encoding="utf-8") == written["page"]
+    assert (other / "_static" / citation.BIB_NAME).read_text(encoding="utf-8") == written["bib"]
+    # the only date is the release date from CITATION.cff
+    dates = set(re.findall(r"20\d\d-\d\d-\d\d", written["page"] + written["bib"]))
+    assert dates == {edition.edition_metadata().date_released}
+    page_text = written["page"]
     # pages in path order, items in label order
-    assert page_text.index("Chapter 1: the cases") < page_text.index("Chapter 9: synthesis")
+    from analysis import escape
+
+    assert page_text.index(escape.myst("Chapter 1: the cases")) < page_text.index(escape.myst("Chapter 9: synthesis"))
     assert page_text.index("ch09-table-9-4`") < page_text.index("ch09-upgrading-bars`")
+    for p in PAGES:
+        for it in p["items"]:
+            assert f"{{ref}}`{it['label']}`" in page_text
+    assert "Reproduction audit" not in page_text  # a page without tables or figures gets no heading
+
+
+def test_hostile_titles_give_entries_that_parse(tmp_path):
+    """Text from case files goes through escape.bibtex: a lone brace, a backslash, an ``@``."""
+    nasty = "Case {x: 50% & $5 #1 \\input{/etc/passwd} } { @misc{evil, ~^_"
+    pages = [{"page": "chapters/cases/evil", "title": nasty,
+              "items": [{"kind": "table", "label": "evil-table", "title": nasty, "files": []},
+                        {"kind": "figure", "label": "evil-fig", "title": "a lone { brace", "files": []}]}]
+    citation.write_citation_page(tmp_path, pages)
+    bib = parse_bibtex((tmp_path / "_static" / citation.BIB_NAME).read_text(encoding="utf-8"))
+    assert set(bib.entries) >= {"upgrading-edition:evil-table", "upgrading-edition:evil-fig"}
+    assert "evil" not in [k for k in bib.entries if not k.startswith("upgrading-edition")]
+    assert r"\textbraceleft{}" in bib.entries["upgrading-edition:evil-fig"].fields["title"]
 
 
 def test_bad_input_is_refused(tmp_path):
@@ -142,10 +234,12 @@ def test_vendored_schema_is_the_cff_1_2_0_schema():
 def test_citation_cff_is_valid(cff):
     assert cff_errors(cff) == []
     assert cff["cff-version"] == "1.2.0" and cff["type"] == "software"
-    assert cff["version"] == citation.EDITION_VERSION
-    assert cff["title"] == citation.EDITION_TITLE
-    assert cff["license"] == "MIT"
-    assert cff["authors"][0]["name"] == citation.EDITION_AUTHOR
+    ed = edition.edition_metadata()
+    assert cff["version"] == ed.version == "0.2.0"
+    assert cff["title"] == ed.title
+    assert cff["license"] == ed.license == "MIT"
+    assert isinstance(cff["authors"], list) and len(ed.authors) == len(cff["authors"]) >= 1
+    assert str(cff["date-released"]) == ed.date_released
     book = next(r for r in cff["references"] if r["type"] == "book")
     assert book["year"] == 2006 and "Upgrading to Compete" in book["title"]
     assert book["publisher"]["name"] == "Inter-American Development Bank"

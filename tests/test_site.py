@@ -59,7 +59,7 @@ def test_every_run_executed_into_a_page(site):
 def test_pages_have_numbered_tables_with_working_downloads(site, page, min_tables):
     path = site / f"{page}.html"
     html = path.read_text(encoding="utf-8")
-    assert len(re.findall(r'caption-number">Table E', html)) >= min_tables
+    assert len(re.findall(r'cite-number">Table ', html)) >= min_tables
     links = [h for h in parse(path).hrefs if "_downloads" in h]
     csvs = [h for h in links if h.endswith(".csv")]
     assert len(csvs) >= min_tables
@@ -81,7 +81,7 @@ def test_software_page_says_what_is_not_published(site):
     html = (site / "chapters/sectors/specialized_suppliers.html").read_text(encoding="utf-8")
     assert "does not publish per-case upgrading scores" in html
     trad = (site / "chapters/sectors/traditional.html").read_text(encoding="utf-8")
-    assert trad.count('caption-number">Figure E') == 2
+    assert trad.count('cite-number">Figure ') == 2
 
 
 def test_audit_csv_download(site):
@@ -120,7 +120,7 @@ def test_case_study_pages(site, page, badges, figures):
     assert "Audit:" in html
     for b_ in badges:
         assert b_ in html, (page, b_)
-    assert html.count('caption-number">Figure E') == figures
+    assert html.count('cite-number">Figure ') == figures
     assert "Figures printed more than once" in html or "Brazil" in html
     # every page says which of the book's figures are not redrawn (or that there are none)
     assert "not redrawn" in html or "has no figures in the book" in html

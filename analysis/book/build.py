@@ -496,8 +496,9 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
                 why = "skipped: inputs unchanged, taken from cache" if cached else reasons[output]
                 log(f"[{i}/{len(runs)}] {output}: {why} ({secs:.1f}s)")
         revision = code_revision()
+        from analysis.book.stamp import stamp_page  # the stamp with source links, code on demand (issue 13)
         for r in runs:
-            add_stamp(stage / f"{r.output}.ipynb", stamp_text(r, hashes[r.output], revision))
+            stamp_page(stage / f"{r.output}.ipynb", r.source, r.parameters, hashes[r.output], revision, STAMP_PACKAGES)
         try:
             from analysis.book.citation import write_citation_page
         except ImportError:  # the citation page is optional until analysis/book/citation.py exists

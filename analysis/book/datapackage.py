@@ -193,7 +193,9 @@ def resources(data_dir: Path = DATA) -> list[dict]:
 
 def package(data_dir: Path = DATA) -> dict:
     """The whole ``datapackage.json`` descriptor."""
-    from analysis.book.citation import EDITION_AUTHOR, EDITION_VERSION
+    from analysis.book.edition import edition_metadata
+
+    ed = edition_metadata()  # CITATION.cff: the one file with the edition's version and authors
 
     return {
         "profile": "tabular-data-package",
@@ -204,7 +206,7 @@ def package(data_dir: Path = DATA) -> dict:
             "as printed, with their provenance. The figures are those published in the book (see "
             "sources); the transcription, coding and reconciliation are ours. Generated from the "
             "validation schemas by `python -m analysis.book.datapackage`; do not edit by hand."),
-        "version": EDITION_VERSION,
+        "version": ed.version,
         "licenses": [{
             "name": "CC-BY-4.0",
             "path": "https://creativecommons.org/licenses/by/4.0/",
@@ -212,7 +214,7 @@ def package(data_dir: Path = DATA) -> dict:
                      "numbers come from the book and remain credited to it)",
         }],
         "sources": [{"title": BOOK}],
-        "contributors": [{"title": EDITION_AUTHOR, "role": "author"}],
+        "contributors": [{"title": a.strip("{}"), "role": "author"} for a in ed.author_names()],
         "keywords": ["industrial clusters", "global value chains", "SMEs", "Latin America", "upgrading"],
         "resources": resources(data_dir),
     }
