@@ -161,7 +161,7 @@ def test_stamp_page_folds_the_code_of_tables_and_figures(tmp_path):
 
 # ---------------------------------------------------------------- the Cite fold
 
-ITEM = {"page": "chapters/ch09_synthesis", "key": "upgrading-edition:ch09-table-9-4", "kind": "table",
+ITEM = {"page": "chapters/ch09_synthesis", "label": "ch09-table-9-4", "key": "upgrading-edition:ch09-table-9-4", "kind": "table",
         "number": "Table 9.4", "ref": "Table 9.4, p. 279", "book": True,
         "bibtex": "@misc{upgrading-edition:ch09-table-9-4,\n    title = {{<b>x</b>}}\n}\n",
         "plain": "Team (2026). Table 9.4 <script>.", "files": ["downloads/ch09/table_9_4.csv"]}
@@ -182,7 +182,8 @@ def test_cite_fold_is_closed_and_holds_text_nodes_only():
     fold = sphinx_cite.cite_fold(ITEM, "chapters/ch09_synthesis",
                                  [{"name": "analysis.method.tables.table_9_4", "url": None}])
     raws = [n for n in fold if isinstance(n, nodes.raw)]
-    assert [r.astext() for r in raws] == ['<details class="cite-fold"><summary>Cite Table 9.4, p. 279</summary>',
+    assert [r.astext() for r in raws] == ['<details class="cite-fold" data-label="ch09-table-9-4">'
+                                          '<summary>Cite Table 9.4, p. 279</summary>',
                                           "</details>"]
     body = fold[1]
     assert not list(body.findall(nodes.raw))

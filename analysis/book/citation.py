@@ -285,7 +285,7 @@ def cite_items(pages: list[dict], ed: Edition | None = None) -> dict:
             num = item_number(it)
             key = item_key(it["label"])
             out[it["label"]] = {
-                "page": p["page"], "key": key, "kind": it["kind"], "number": num["number"],
+                "page": p["page"], "label": it["label"], "key": key, "kind": it["kind"], "number": num["number"],
                 "ref": num["ref"], "book": num["book"],
                 "bibtex": to_bibtex({key: item_entry(ed, p["page"], it)}),
                 "plain": plain_citation(ed, p["page"], it),

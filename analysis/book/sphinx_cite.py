@@ -76,7 +76,9 @@ def _download(docname: str, target: str, text: str):
 def cite_fold(item: dict, docname: str, calls: list[dict]) -> list[nodes.Node]:
     """The nodes of one closed Cite fold."""
     label = escape.html(item["ref"] or item["number"])
-    out = [nodes.raw("", f'<details class="cite-fold"><summary>Cite {label}</summary>', format="html")]
+    anchor = escape.html(item.get("label", ""))
+    out = [nodes.raw("", f'<details class="cite-fold" data-label="{anchor}"><summary>Cite {label}</summary>',
+                     format="html")]
     box = nodes.container(classes=["cite-body"])
     box += nodes.paragraph("", "", nodes.strong("BibTeX", "BibTeX"),
                            nodes.Text(f" (key {item['key']}):"))
@@ -155,4 +157,7 @@ def on_doctree_read(app, doctree) -> None:
 def setup(app):
     # before Sphinx's own collectors (priority 500), so the download references are collected
     app.connect("doctree-read", on_doctree_read, priority=400)
+    # _static/cite.js: the page's real URL in the entries when CITATION.cff names no site URL
+    app.add_js_file("cite.js")
+    app.add_css_file("cite.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
