@@ -20,9 +20,11 @@ note about it (intro.md) becomes its download link. Nothing is fetched from anot
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import sys
+import unicodedata
 from pathlib import Path
 
 from analysis import escape
@@ -50,8 +52,13 @@ body { font-size: 10pt; margin: 0; }
   { overflow: visible !important; max-width: none !important; }
 table { width: 100% !important; max-width: 100% !important; table-layout: auto !important;
         font-size: 7pt !important; border-collapse: collapse !important; }
-th, td { white-space: normal !important; word-break: break-word !important; overflow-wrap: anywhere !important;
-         padding: 1.5pt 2.5pt !important; border: 0.4pt solid #bbb !important; }
+th, td { white-space: normal !important; word-break: normal !important; overflow-wrap: break-word !important;
+         hyphens: auto; padding: 1.5pt 2.5pt !important; border: 0.4pt solid #bbb !important; }
+/* tables still wider than the page (measured before printing, _FIT_TABLES): smaller, and
+   words may break anywhere, so no column is ever cut off */
+table.pdf-wide { font-size: 6pt !important; }
+table.pdf-wide th, table.pdf-wide td { overflow-wrap: anywhere !important; padding: 1pt 1.5pt !important; }
+table.pdf-wider { font-size: 5pt !important; }
 table caption { caption-side: top; font-size: 9pt; text-align: left; }
 tr, figure, img { break-inside: avoid; }
 img { max-width: 100% !important; height: auto !important; }
@@ -59,6 +66,7 @@ pre { white-space: pre-wrap !important; font-size: 7.5pt !important; }
 h1 { font-size: 16pt; } h2 { font-size: 13pt; } h3 { font-size: 11pt; }
 details, .cite-fold, .cell_input, .headerlink, button, .toggle-hidden, .sd-btn, script { display: none !important; }
 a { color: #0645ad; }
+.pdf-marker { color: transparent; font-size: 4pt; display: block; height: 0; }
 """
 
 # runs in each page: what the PDF keeps of it
@@ -74,7 +82,10 @@ _EXTRACT = """
     if (svg && img) { img.setAttribute('src', svg); }
   });
   clone.querySelectorAll('img').forEach(img => { img.setAttribute('src', new URL(img.getAttribute('src'), document.baseURI).href); });
-  clone.querySelectorAll('a[href]').forEach(a => { a.setAttribute('href', a.href); });
+  // links into the local build (file:) would be dead in a PDF passed on: kept as their text
+  clone.querySelectorAll('a[href]').forEach(a => {
+    if (a.href.startsWith('file:')) { const s = document.createElement('span'); s.innerHTML = a.innerHTML; a.replaceWith(s); }
+  });
   const h1 = clone.querySelector('h1');
   return {title: h1 ? h1.textContent.replace(/[#¶]/g, '').trim() : document.title, html: clone.innerHTML};
 }
@@ -93,13 +104,19 @@ def _launch(pw):
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", text).lower()
+    """Text for matching: ligatures (ﬁ, ﬃ) decomposed, no whitespace, lower case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def _marker(i: int) -> str:
+    return f"pdfchapter{i:03d}start"
 
 
 def collect(html_dir: Path, page) -> tuple[list[str], list[dict]]:
     """(stylesheets, [{"url", "title", "html"}]) of the site's pages in table-of-contents order."""
-    index = (html_dir / "index.html").resolve().as_uri()
+    index = _landing(html_dir).resolve().as_uri()
     page.goto(index)
+    page.wait_for_selector("nav.bd-docs-nav", state="attached")
     styles = page.evaluate(_STYLES)
     urls = [index]
     for u in page.evaluate(_PAGES):
@@ -133,34 +150,57 @@ def compose(styles: list[str], pages: list[dict], starts: list[int] | None = Non
             '<section class="pdf-toc"><h1>Contents</h1><ol>' + "".join(toc) + "</ol></section>"]
     for i, p in enumerate(pages):
         # the article HTML is the book's own built HTML (already escaped by Sphinx)
-        body.append(f'<section class="pdf-chapter" id="pdf-ch-{i}">{p["html"]}</section>')
+        # a marker (white, tiny) tells start_pages where the chapter begins in the printed PDF
+        body.append(f'<section class="pdf-chapter" id="pdf-ch-{i}"><span class="pdf-marker">{_marker(i)}</span>'
+                    f'{p["html"]}</section>')
     return (f'<!DOCTYPE html><html lang="en" data-theme="light"><head><meta charset="utf-8">'
             f"<title>{h(ed.title)}</title>{links}<style>{PRINT_CSS}</style></head>"
             f'<body>{"".join(body)}</body></html>')
 
 
-def _print(page, html_path: Path, pdf_path: Path) -> None:
+# A4 less the side margins of PRINT_CSS (210 - 2 x 13 mm) in CSS pixels
+PRINT_WIDTH_PX = round((210 - 26) / 25.4 * 96)
+
+# marks the tables wider than the printed column; returns how many still are after shrinking
+_FIT_TABLES = """
+() => {
+  const wide = (t) => t.scrollWidth > (t.parentElement ? t.parentElement.clientWidth : document.body.clientWidth) + 1;
+  document.querySelectorAll('table').forEach(t => { if (wide(t)) t.classList.add('pdf-wide'); });
+  document.querySelectorAll('table.pdf-wide').forEach(t => { if (wide(t)) t.classList.add('pdf-wider'); });
+  return {wide: document.querySelectorAll('table.pdf-wide').length,
+          overflowing: Array.from(document.querySelectorAll('table')).filter(wide).length,
+          tables: document.querySelectorAll('table').length};
+}
+"""
+
+
+def _print(page, html_path: Path, pdf_path: Path) -> dict:
+    """Print the combined document; returns the table fit counts of :data:`_FIT_TABLES`."""
     ed = edition_metadata()
+    page.set_viewport_size({"width": PRINT_WIDTH_PX, "height": 1100})
+    page.emulate_media(media="print")
     page.goto(html_path.resolve().as_uri())
     page.wait_for_load_state("load")
+    fit = page.evaluate(_FIT_TABLES)
     footer = ('<div style="font-size:7pt;width:100%;padding:0 13mm;display:flex;justify-content:space-between;'
               f'color:#555"><span>{escape.html(ed.title)}, version {escape.html(ed.version)}</span>'
               '<span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>')
-    page.pdf(path=str(pdf_path), format="A4", print_background=False, display_header_footer=True,
+    page.pdf(path=str(pdf_path), format="A4", print_background=True, display_header_footer=True,
              header_template="<span></span>", footer_template=footer, prefer_css_page_size=True)
+    return fit
 
 
-def start_pages(pdf_path: Path, titles: list[str], first: int = 2) -> list[int]:
-    """1-based page on which each title first appears at or after the previous one (from page ``first``)."""
+def start_pages(pdf_path: Path, count: int) -> list[int]:
+    """1-based page on which each of the ``count`` chapters starts (found by its marker)."""
     from pypdf import PdfReader
 
     texts = [_norm(p.extract_text() or "") for p in PdfReader(str(pdf_path)).pages]
-    out, at = [], first
-    for t in titles:
-        key = _norm(t)[:60]
-        hit = next((i for i in range(at, len(texts)) if key and key in texts[i]), at)
+    out = []
+    for i in range(count):
+        hit = next((n for n, t in enumerate(texts) if _marker(i) in t), None)
+        if hit is None:
+            raise RuntimeError(f"PDF: chapter {i} not found in {pdf_path}")
         out.append(hit + 1)
-        at = hit
     return out
 
 
@@ -195,12 +235,16 @@ def build_pdf(html_dir: Path = BUILD_DIR / "html", out: Path = BUILD_DIR / "pdf"
         titles = [p["title"] for p in pages]
         combined.write_text(compose(styles, pages), encoding="utf-8")
         _print(page, combined, out)
-        starts = start_pages(out, titles)
+        starts = start_pages(out, len(titles))
         combined.write_text(compose(styles, pages, starts), encoding="utf-8")
-        _print(page, combined, out)
-        starts = start_pages(out, titles)  # same pages: the numbers take no extra lines
+        fit = _print(page, combined, out)
+        starts = start_pages(out, len(titles))  # same pages: the numbers take no extra lines
         browser.close()
     add_outline(out, titles, starts)
+    report = {"pages": len(titles), "start_pages": dict(zip(titles, starts)), "tables": fit}
+    out.with_suffix(".json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    if fit["overflowing"]:
+        print(f"PDF: {fit['overflowing']} table(s) wider than the page even at 5 pt", file=sys.stderr)
     (html_dir / "_static").mkdir(exist_ok=True)
     shutil.copy2(out, html_dir / "_static" / PDF_NAME)
     offer_on_landing_page(html_dir)
@@ -210,9 +254,16 @@ def build_pdf(html_dir: Path = BUILD_DIR / "html", out: Path = BUILD_DIR / "pdf"
 _OFFER = re.compile(r'<span id="pdf-download" class="pdf-download">.*?</span>', re.S)
 
 
+def _landing(html_dir: Path) -> Path:
+    """The landing page: ``index.html`` is jupyter-book's redirect to the root page (``intro.html``)."""
+    index = Path(html_dir) / "index.html"
+    m = re.search(r'http-equiv="refresh" content="0; url=([^"#]+)"', index.read_text(encoding="utf-8"), re.I)
+    return Path(html_dir) / m.group(1) if m else index
+
+
 def offer_on_landing_page(html_dir: Path) -> bool:
     """Turn the landing page's "not built" note (intro.md, "Citing this edition") into the download link."""
-    index = Path(html_dir) / "index.html"
+    index = _landing(html_dir)
     text = index.read_text(encoding="utf-8")
     size = (Path(html_dir) / "_static" / PDF_NAME).stat().st_size
     link = (f'<a id="pdf-download" class="pdf-download" href="_static/{PDF_NAME}" download>'

@@ -154,7 +154,14 @@ def on_doctree_read(app, doctree) -> None:
             parent.insert(idx + k, new)
 
 
+def _numfig_off(app, config) -> None:
+    """sphinx_jupyterbook_latex (loaded by jupyter-book) sets ``numfig = True`` for every
+    builder at config-inited; the book's numbers come from the captions instead."""
+    config.numfig = False
+
+
 def setup(app):
+    app.connect("config-inited", _numfig_off, priority=900)  # after sphinx_jupyterbook_latex (500)
     # before Sphinx's own collectors (priority 500), so the download references are collected
     app.connect("doctree-read", on_doctree_read, priority=400)
     # _static/cite.js: the page's real URL in the entries when CITATION.cff names no site URL
