@@ -4,7 +4,7 @@ figure, the "How to cite" page and the site-wide ``.bib`` file.
 **Numbering.** A table or figure that reproduces one of the book's keeps the
 book's number and printed page, from ``data/provenance.csv`` through
 :func:`analysis.io.bookref.book_ref`: "Table 9.4, p. 279". Everything new in
-this edition is numbered ``E-<label>`` ("Table E-ch09-table-9-1-components"),
+this edition is numbered ``E-<label>`` ("Table E-ch09-claims"),
 from the stable label the page gives it (page slug + name), so it can never be
 mistaken for a book number and stays the same from one build to the next and
 between the published and the extended edition. Sphinx's own numbering
@@ -178,7 +178,8 @@ def item_entry(ed: Edition, page: str, item: dict):
 def plain_citation(ed: Edition, page: str, item: dict) -> str:
     """The citation as a reader pastes it into a reference list (plain text)."""
     num = item_number(item)
-    what = num["number"] + (f" ({num['title']})" if num["title"] and len(num["title"]) < 160 else "")
+    short = _short_title(num["title"]).rstrip(". ") if num["title"] else ""
+    what = num["number"] + (f": {short}" if short else "")
     url = page_url(ed, page, item["label"])
     source = f"Reproduces book {num['ref']}." if num["book"] else "New in this edition."
     where = f"Available at {url} (accessed {ed.date_released})." if url else f"Page {page}.html#{item['label']}."
@@ -215,7 +216,7 @@ SCHEME = (
     "**How tables and figures are numbered.** A table or figure that reproduces one of the "
     "book's carries the book's own number and printed page — *Table 9.4, p. 279* — taken from "
     "the book's list of tables (`data/provenance.csv`). Material new to this edition is numbered "
-    f"`{NEW_PREFIX}` followed by its stable label — *Table {NEW_PREFIX}ch09-table-9-1-components* — "
+    f"`{NEW_PREFIX}` followed by its stable label — *Table {NEW_PREFIX}ch09-claims* — "
     "which never looks like a book number and stays the same across builds and between the "
     "published and the extended edition. Page headings keep the book's chapter numbers; the "
     "site does not renumber them."
