@@ -21,7 +21,7 @@ from browser_support import CHROMIUM, SKIP_REASON, chromium, local_only, serve
 
 from analysis.io import newcases as nc
 
-ROOT = Path(__file__).resolve().parents[1]
+from analysis.paths import ROOT  # noqa: E402
 HOSTILE = ROOT / "tests" / "data" / "hostile"
 ACCEPTED = [r for r in csv.DictReader((HOSTILE / "expected.csv").open(encoding="utf-8"))
             if r["outcome"] == "accepted"]
