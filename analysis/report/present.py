@@ -134,9 +134,33 @@ def _notebook() -> str:
     return os.environ.get("UPGRADING_NOTEBOOK", "")
 
 
-def audit_badge(audit: pd.DataFrame) -> str:
-    """Sphinx-design badges with the audit status counts of one table."""
-    counts = audit["status"].value_counts()
-    parts = [f"{{{BADGE_ROLE[s]}}}`{counts[s]} {s.replace('_', ' ')}`" for s in STATUSES if counts.get(s, 0)]
-    return "Audit: " + " ".join(parts) if parts else "Audit: no derived cells"
+def audit_anchor(table) -> str:
+    """The anchor of the first audit row of book table ``table`` on the audit page."""
+    return "audit-table-" + "".join(ch if ch.isalnum() else "-" for ch in str(table)).strip("-").lower()
 
+
+def audit_row_ids(audit: pd.DataFrame) -> list[str]:
+    """Row anchors for the audit page's full table: the first row of each book table gets
+    :func:`audit_anchor` (what badges link to), the others ``audit-row-<n>``."""
+    seen, ids = set(), []
+    for i, t in enumerate(audit["table"].astype(str)):
+        if t not in seen:
+            seen.add(t)
+            ids.append(audit_anchor(t))
+        else:
+            ids.append(f"audit-row-{i}")
+    return ids
+
+
+AUDIT_PAGE = "audit.html"  # the audit page, relative to the chapter pages
+
+
+def audit_badge(audit: pd.DataFrame, audit_page: str = AUDIT_PAGE) -> str:
+    """Sphinx-design badges with the audit status counts of one table, each linking to the
+    table's rows on the audit page."""
+    counts = audit["status"].value_counts()
+    tables = audit["table"].dropna().astype(str).unique() if "table" in audit else []
+    href = f"{audit_page}#{audit_anchor(tables[0])}" if len(tables) == 1 else f"{audit_page}#every-comparison"
+    parts = [f"{{{BADGE_ROLE[s].replace('bdg-', 'bdg-link-')}}}`{counts[s]} {s.replace('_', ' ')} <{href}>`"
+             for s in STATUSES if counts.get(s, 0)]
+    return "Audit: " + " ".join(parts) if parts else "Audit: no derived cells"
