@@ -109,3 +109,9 @@ def typed(df: pd.DataFrame) -> pd.DataFrame:
             if len(vals) and (vals == vals.round()).all() and vals.abs().max() < 2 ** 53:
                 out[col] = s.astype("Int64")
     return out
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """``n`` with the noun in the right number: ``count(1, "case")`` is "1 case", ``count(3, "case")`` "3 cases"."""
+    word = singular if int(n) == 1 else (plural or singular + "s")
+    return f"{number(int(n))} {word}"
