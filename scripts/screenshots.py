@@ -23,7 +23,8 @@ WIDTHS = (1400, 390)
 def pages(site: Path) -> list[str]:
     skip = {"genindex.html", "search.html", "py-modindex.html"}
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                  if p.name not in skip and "_static" not in p.parts and "_sources" not in p.parts)
+                  if p.name not in skip and not {"_static", "_sources", "_downloads", "_images"} & set(p.parts)
+                  and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8", errors="replace")[:2000])
 
 
 def shoot(site: Path, out: Path, only: list[str] | None = None, max_height: int = 6000) -> list[str]:

@@ -104,27 +104,27 @@ class Page:
         from analysis import theme
 
         theme.conform(fig)
-        name = self.file_name(name)
+        stem = self.file_name(name)
         meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
         import matplotlib.pyplot as plt
 
         # a fixed salt makes SVG element ids, and so the files, identical across builds
         with plt.rc_context({"svg.hashsalt": "upgrading-to-compete"}):
             for ext in ("png", "svg", "pdf"):
-                fig.savefig(self.dir / f"{name}.{ext}", dpi=300 if ext == "png" else None,
+                fig.savefig(self.dir / f"{stem}.{ext}", dpi=300 if ext == "png" else None,
                             metadata=meta[ext])
         plt.close(fig)
         label = self._register("figure", name, caption, caption,
-                               [self._rel(f"{name}.{ext}") for ext in ("png", "svg", "pdf")])
+                               [self._rel(f"{stem}.{ext}") for ext in ("png", "svg", "pdf")])
         nb = _notebook()
         # the caption may hold case or data text: every punctuation character is escaped,
         # so MyST shows it exactly as written (analysis.escape.myst)
         shown = escape.myst(caption)
         if nb and nb not in caption:
             shown += f" Notebook: `{nb}`."
-        links = " · ".join(f"{{download}}`{ext.upper()} <{self._rel(name + '.' + ext)}>`" for ext in ("png", "svg", "pdf"))
+        links = " · ".join(f"{{download}}`{ext.upper()} <{self._rel(stem + '.' + ext)}>`" for ext in ("png", "svg", "pdf"))
         return (
-            f"```{{figure}} {self._rel(name + '.png')}\n:name: {label}\n:alt: {escape.one_line(alt)}\n:width: 100%\n\n"
+            f"```{{figure}} {self._rel(stem + '.png')}\n:name: {label}\n:alt: {escape.one_line(alt)}\n:width: 100%\n\n"
             f"{shown} Download: {links}\n```\n"
         )
 
