@@ -35,8 +35,8 @@ def shoot(site: Path, out: Path, only: list[str] | None = None, max_height: int 
         for width in WIDTHS:
             context = browser.new_context(viewport={"width": width, "height": 900})
             local_only(context, outside)
-            page = context.new_page()
             for rel in only or pages(site):
+                page = context.new_page()  # a fresh page each time: no scroll state carried over
                 page.goto(base + rel, wait_until="load")
                 height = min(page.evaluate("document.documentElement.scrollHeight"), max_height)
                 name = rel.replace("/", "__").removesuffix(".html")
@@ -44,6 +44,7 @@ def shoot(site: Path, out: Path, only: list[str] | None = None, max_height: int 
                 page.screenshot(path=str(path), full_page=True,
                                 clip={"x": 0, "y": 0, "width": width, "height": height})
                 written.append(str(path))
+                page.close()
             context.close()
     if outside:
         print("requests to other hosts (refused):", *sorted(set(outside)), sep="\n  ", file=sys.stderr)
