@@ -10,7 +10,7 @@ FAST   := -m "not slow"
 # Optional: CASES=dir of new case files, PARAMS=YAML file of notebook parameters
 BUILD_ARGS := $(if $(CASES),--cases $(CASES)) $(if $(PARAMS),--params $(PARAMS)) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: book pdf test test-fast venv lock bench bench-build clean
+.PHONY: book pdf test test-fast venv lock bench bench-build clean screenshots
 
 book: $(STAMP)
 	$(BIN)/python -m analysis.book $(BUILD_ARGS)
@@ -26,6 +26,10 @@ test: $(STAMP)
 # Unit tests only (under a minute): what to run while editing the library
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest $(FAST)
+
+# A screenshot of every page of _build/html at 1400 and 390 px, into _build/screenshots (for review)
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py _build/html _build/screenshots
 
 venv: $(STAMP)
 

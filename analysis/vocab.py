@@ -7,6 +7,12 @@ from here too.
 """
 from __future__ import annotations
 
+import csv
+import functools
+import re
+
+from analysis.paths import DATA_DIR
+
 SECTORS = ("traditional", "natural_resource", "complex_products", "specialized_suppliers")
 
 SECTOR_LABELS = {
@@ -46,3 +52,62 @@ def check_sector(sector: str) -> str:
     if sector not in SECTORS:
         raise ValueError(f"unknown sector {sector!r}; allowed: {', '.join(SECTORS)}")
     return sector
+
+
+# ---------------------------------------------------------------- labels shown to readers
+# Human labels for every column, code and category come from data/labels.csv (one place;
+# the data dictionary, every table header and every figure use it).
+LABELS_CSV = DATA_DIR / "labels.csv"
+SECTOR_ORDER = SECTORS            # the one order of sectors on every page
+CHAIN_ORDER = CHAIN_TYPES         # the one order of chain types on every page
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
+
+
+@functools.lru_cache(maxsize=1)
+def _labels() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    columns: dict[str, str] = {}
+    categories: dict[str, dict[str, str]] = {}
+    with LABELS_CSV.open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["kind"] == "column":
+                columns[r["column"]] = r["label"]
+            else:
+                categories.setdefault(r["column"], {})[r["code"]] = r["label"]
+    return columns, categories
+
+
+def is_identifier(text: str) -> bool:
+    """True if ``text`` looks like a raw variable name (snake_case such as ``ce_degree``)."""
+    return bool(_IDENTIFIER.fullmatch(str(text)))
+
+
+def column_label(name) -> str:
+    """The label readers see for column ``name``: from data/labels.csv, else the name itself
+    with underscores as spaces and a capital first letter (never a raw identifier)."""
+    name = str(name)
+    columns, _ = _labels()
+    if name in columns:
+        return columns[name]
+    if is_identifier(name) or name.islower():
+        text = name.replace("_", " ")
+        return text[:1].upper() + text[1:]
+    return name
+
+
+def category_label(column: str, code) -> str:
+    """The label of ``code`` in the coded column ``column`` (the code itself if it has none)."""
+    return _labels()[1].get(str(column), {}).get(str(code), code)
+
+
+def relabel(df, columns: bool = True):
+    """A copy of ``df`` for display: codes of labelled columns (sector, chain, status, ...)
+    replaced by their labels and, if ``columns``, the headers by :func:`column_label`."""
+    cats = _labels()[1]
+    out = df.copy()
+    for col in out.columns:
+        mapping = cats.get(str(col))
+        if mapping:
+            out[col] = out[col].map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
+    if columns:
+        out.columns = [column_label(c) for c in out.columns]
+    return out

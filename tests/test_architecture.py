@@ -22,7 +22,7 @@ import pytest
 from analysis.paths import ROOT  # noqa: E402
 PACKAGE = ROOT / "analysis"
 
-RANK = {"vocab": 0, "paths": 0, "escape": 0, "method": 1, "io": 2, "audit": 3, "stats": 3, "report": 4, "book": 5}
+RANK = {"vocab": 0, "paths": 0, "escape": 0, "theme": 0, "method": 1, "io": 2, "audit": 3, "stats": 3, "report": 4, "book": 5}
 SIBLINGS = {frozenset({"audit", "stats"})}
 
 

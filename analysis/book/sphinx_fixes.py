@@ -96,8 +96,8 @@ class LiteralTable(SphinxDirective):
 
     No parser (MyST, reST, Jinja) ever sees the text: it does not pass through the
     page source at all. The JSON holds ``title``, ``columns``, ``rows``, and
-    optionally ``source``, ``note``, ``notebook`` and ``download`` (a file next to
-    the JSON offered as a download).
+    optionally ``source``, ``note``, ``notebook``, ``download`` (a file next to
+    the JSON offered as a download) and ``row_ids`` (one anchor per row).
     """
 
     required_arguments = 1
@@ -115,8 +115,9 @@ class LiteralTable(SphinxDirective):
         for _ in range(ncols):
             group += nodes.colspec(colwidth=1)
 
-        def row(cells):
-            r = nodes.row()
+        def row(cells, rid=None):
+            # a row id (``row_ids`` in the JSON) gives the row an anchor, e.g. for audit badges
+            r = nodes.row(ids=[nodes.make_id(rid)] if rid else [])
             for cell in cells:
                 entry = nodes.entry()
                 if cell is not None and cell != "":
@@ -127,8 +128,9 @@ class LiteralTable(SphinxDirective):
         head = nodes.thead()
         head += row(spec["columns"])
         body = nodes.tbody()
-        for cells in spec["rows"]:
-            body += row(cells)
+        row_ids = spec.get("row_ids") or [None] * len(spec["rows"])
+        for cells, rid in zip(spec["rows"], row_ids):
+            body += row(cells, rid)
         group += head
         group += body
         self.add_name(table)

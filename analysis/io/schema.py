@@ -305,12 +305,24 @@ CASE_REFERENCES = pa.DataFrameSchema(
     strict=True, coerce=True, unique=["case_id", "bibkey"], name="case references",
 )
 
+LABELS = pa.DataFrameSchema(
+    {
+        "kind": pa.Column(str, pa.Check.isin(["column", "category"]),
+                          description="column: the label of a column header; category: the label of a code in a column."),
+        "column": pa.Column(str, description="The column (variable) name, as in the data files and frames."),
+        "code": pa.Column(str, nullable=True, description="The code being labelled (empty for a column label)."),
+        "label": pa.Column(str, description="What readers see in tables, figures and the data dictionary."),
+    },
+    strict=True, coerce=True, unique=["kind", "column", "code"], name="labels",
+)
+
 SCHEMAS = {
     "cases.csv": CASES,
     "reconciliation.csv": RECONCILIATION,
     "errata.csv": ERRATA,
     "provenance.csv": PROVENANCE,
     "case_references.csv": CASE_REFERENCES,
+    "labels.csv": LABELS,
     "book/qualifiers.csv": QUALIFIERS,
     "book/judgements.csv": JUDGEMENTS,
     "book/audit_before.csv": AUDIT_BEFORE,
@@ -325,6 +337,12 @@ SCHEMAS = {
 }
 
 
+# the data dictionary names types in words, not as pandas dtypes
+_TYPE_WORDS = {"str": "text", "string[python]": "text", "object": "text", "string": "text", "float64": "number", "Float64": "number",
+               "int64": "integer", "Int64": "integer", "bool": "true/false", "boolean": "true/false",
+               "category": "category"}
+
+
 def dictionary(schema: pa.DataFrameSchema):
     """Columns of ``schema`` as a table: name, type, nullable, checks, description."""
     import pandas as pd
@@ -332,6 +350,7 @@ def dictionary(schema: pa.DataFrameSchema):
     rows = []
     for name, col in schema.columns.items():
         checks = "; ".join(str(c.error or c.name) for c in col.checks)
-        rows.append({"column": name, "type": str(col.dtype), "missing allowed": bool(col.nullable),
+        rows.append({"column": name, "type": _TYPE_WORDS.get(str(col.dtype), str(col.dtype)),
+                     "missing allowed": "yes" if col.nullable else "no",
                      "rule": checks, "meaning": col.description or ""})
     return pd.DataFrame(rows)

@@ -90,17 +90,20 @@ def table_1_3(cases: pd.DataFrame, reconciliation: pd.DataFrame) -> pd.DataFrame
     })
 
 
-def table_9_1_printed(printed: pd.DataFrame) -> pd.DataFrame:
+def table_9_1_printed(printed: pd.DataFrame, as_printed: bool = False) -> pd.DataFrame:
     """Table 9.1 as printed (sector averages of EE, JA and the CE index).
 
     The book does not publish per-case components, so these cells cannot be
     recomputed; they are shown as printed values and audited in
-    :func:`analysis.audit.book_audit.audit_table_9_1`.
+    :func:`analysis.audit.book_audit.audit_table_9_1`. With ``as_printed`` the cells
+    are the printed strings ("7.60"), for display exactly as printed.
     """
     t = printed[printed["table"] == "9.1"]
     wide = t.pivot(index="row", columns="column", values="printed").reindex(list(SECTORS))
     wide.index = [SECTOR_LABELS[s] for s in wide.index]
     wide = wide[["External economies (EE)", "Joint actions (JA)", "Collective Efficiency Index"]]
+    if as_printed:
+        return wide.rename_axis("Sector").reset_index()
     return wide.map(lambda s: parse_printed(s).value).rename_axis("Sector").reset_index()
 
 

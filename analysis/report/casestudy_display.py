@@ -23,6 +23,7 @@ import re
 import pandas as pd
 
 from analysis import escape
+from analysis.report import format as fmt
 from analysis.method.printed import parse_printed
 from analysis.method import trade
 
@@ -81,12 +82,13 @@ def rebuilt_note(counts: dict) -> str:
     """One sentence saying which cells are recomputed and which are shown as printed."""
     parts = []
     if counts["recomputed"]:
-        parts.append(f"{counts['recomputed']} derived cell(s) recomputed from the inputs (the printed values are in the audit)")
+        parts.append(f"{fmt.count(counts['recomputed'], 'derived cell')} recomputed from the inputs (the printed values are in the audit)")
     if counts["derived_as_printed"]:
-        parts.append(f"{counts['derived_as_printed']} derived cell(s) shown as printed because their inputs are not published")
+        parts.append(f"{fmt.count(counts['derived_as_printed'], 'derived cell')} shown as printed because their inputs are not published")
     if not parts:
         return "Every cell is a printed input."
-    return "; ".join(parts).capitalize() + "; a dash marks a cell printed as n.a., a dash or blank."
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "; a dash marks a cell printed as n.a., a dash or blank."
 
 
 def cell_data(cells: pd.DataFrame, audit: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -1,0 +1,117 @@
+"""The ONE number formatter of the book's pages (issue 12).
+
+Two kinds of values reach a page:
+
+- **printed values** (the book's own cells, kept as the strings of ``data/``:
+  ``"7.60"``, ``"N/A"``, ``"1,005.0"``) are shown exactly as printed, character
+  for character. Pass them as strings: a string is never reformatted.
+- **computed values** (numbers) are shown with a stated precision per column
+  (``precision={"column": 2}`` or one number for every column), else with the
+  fewest decimals (at most three) that show every value of the column, the same
+  number of decimals down the column; integers with a thousands separator.
+
+Missing values show as an en dash ("–": nothing published or computed); the
+book's own "N/A" is a string and stays "N/A". Downloads are typed
+(:func:`typed`): whole-number float columns become integers, missing stays empty.
+"""
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import pandas as pd
+
+MISSING = "–"
+MAX_DECIMALS = 3
+# columns of counters that are read, not added (years, pages, line numbers): no thousands separator
+_PLAIN = ("year", "line", "page", "chapter", "number", "id")
+
+
+def plain_column(name) -> bool:
+    """True for columns of years, pages or line numbers (shown without thousands separators)."""
+    text = str(name).lower()
+    return any(word in text for word in _PLAIN) or str(name).isdigit()
+
+
+def is_missing(x) -> bool:
+    if x is None or x is pd.NA or x is pd.NaT:
+        return True
+    return isinstance(x, float) and math.isnan(x)
+
+
+def number(x, decimals: int | None = None, separator: bool = True) -> str:
+    """One computed number as shown: ``decimals`` fixed, else integers as integers and
+    other values with up to three decimals; thousands separated by commas."""
+    if is_missing(x):
+        return MISSING
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, Integral):
+        return f"{int(x):,}" if separator else str(int(x))
+    if isinstance(x, Real):
+        x = float(x)
+        if math.isinf(x):
+            return "∞" if x > 0 else "−∞"
+        if decimals is None:
+            decimals = _decimals_needed(x)
+        return f"{x:,.{decimals}f}" if separator else f"{x:.{decimals}f}"
+    return str(x)
+
+
+def _decimals_needed(x: float) -> int:
+    for d in range(MAX_DECIMALS + 1):
+        if abs(round(x, d) - x) < 1e-9 * max(1.0, abs(x)):
+            return d
+    return MAX_DECIMALS
+
+
+def column_decimals(values) -> int:
+    """Fewest decimals (≤ 3) that show every float of a column."""
+    floats = [float(v) for v in values
+              if isinstance(v, Real) and not isinstance(v, (bool, Integral)) and not is_missing(v)
+              and not math.isinf(float(v))]
+    return max((_decimals_needed(v) for v in floats), default=0)
+
+
+def cell(x, decimals: int | None = None, separator: bool = True) -> str:
+    """A cell as shown: strings (printed values, text) as they are, numbers by :func:`number`."""
+    if isinstance(x, str):
+        return x
+    return number(x, decimals, separator)
+
+
+def display_frame(df: pd.DataFrame, precision: int | dict | None = None) -> pd.DataFrame:
+    """``df`` as the strings a page shows, one precision per column (see module docstring)."""
+    out = {}
+    for i, col in enumerate(df.columns):
+        values = df.iloc[:, i].tolist()
+        if isinstance(precision, dict):
+            d = precision.get(col)
+        else:
+            d = precision
+        if d is None:
+            d = column_decimals(values)
+        sep = not plain_column(col)
+        out[i] = [cell(v, d, sep) for v in values]
+    shown = pd.DataFrame(out, index=df.index)
+    shown.columns = df.columns
+    return shown
+
+
+def typed(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` for a CSV download: float columns holding only whole numbers become integer
+    columns (``29000`` rather than ``29000.0``), missing values stay empty."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_float_dtype(s.dtype):
+            vals = s.dropna()
+            if len(vals) and (vals == vals.round()).all() and vals.abs().max() < 2 ** 53:
+                out[col] = s.astype("Int64")
+    return out
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """``n`` with the noun in the right number: ``count(1, "case")`` is "1 case", ``count(3, "case")`` "3 cases"."""
+    word = singular if int(n) == 1 else (plural or singular + "s")
+    return f"{number(int(n))} {word}"
