@@ -286,3 +286,19 @@ def test_the_no_literal_guard_can_fail(book_data, monkeypatch):
     monkeypatch.setitem(audit_all.CONSISTENCY, 5, ch5_furniture.consistency_ch5)
     with pytest.raises(AssertionError, match="T05-2039-85"):
         test_no_chapter_states_a_prose_number_in_code(book_data)
+
+
+def test_a_row_without_its_attributes_or_page_is_refused(book_data):
+    """Every judged row records the five attributes of both sides (or is not_derivable) and its page."""
+    audit = book_audit(book_data)
+    assert audit_problems(audit, book_data.errata) == []
+    i = audit.index[(audit["table"] == "5.4 vs text") & (audit["row"] == "1998")][0]
+    broken = audit.copy()
+    broken.loc[i, "computed_source"] = None
+    assert audit_problems(broken, book_data.errata) == [
+        "match row without computed_source: 5.4 vs text / 1998 / Number of employees"]
+    broken.loc[i, "status"] = "not_derivable"     # a row that cannot be judged needs no attributes
+    assert audit_problems(broken, book_data.errata) == []
+    broken.loc[i, "page"] = ""
+    assert audit_problems(broken, book_data.errata) == [
+        "row without a printed page: 5.4 vs text / 1998 / Number of employees"]
