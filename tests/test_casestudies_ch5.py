@@ -21,6 +21,9 @@ from analysis.method.cells import read_cells  # noqa: E402
 from analysis.audit.casestudies import ch5_furniture as ch5  # noqa: E402
 
 from analysis.paths import CHAPTERS_DATA_DIR as DATA  # noqa: E402
+from analysis.io.chapter_tables import TEXT_CLAIMS  # noqa: E402
+from analysis.io.data import read_validated  # noqa: E402
+from analysis.io.schema import TEXT_CLAIMS as TEXT_CLAIMS_SCHEMA  # noqa: E402
 TABLES = ["5.1", "5.2", "5.3", "5.4", "5.5"]
 # printed grid sizes counted on the page: rows x columns
 SIZES = {"5.1": 11 * 6, "5.2": 13 * 7, "5.3": 7 * 7, "5.4": 7 * 3, "5.5": 5 * 8}
@@ -48,7 +51,9 @@ def _corrupt(cells: pd.DataFrame, row: str, column: str, text: str) -> pd.DataFr
 
 @pytest.fixture(scope="module")
 def cells() -> dict:
-    return {t: read_cells(DATA / f"table_{t.replace('.', '_')}.csv") for t in TABLES}
+    out = {t: read_cells(DATA / f"table_{t.replace('.', '_')}.csv") for t in TABLES}
+    out[TEXT_CLAIMS] = read_validated(DATA.parent / "book" / "text_claims.csv", TEXT_CLAIMS_SCHEMA)
+    return out
 
 
 @pytest.fixture()
@@ -230,7 +235,7 @@ def test_consistency_with_table_1_2(cells, table_1_2):
 
 
 def test_consistency_accepts_file_style_keys(cells, table_1_2):
-    by_file = {f"table_{t.replace('.', '_')}": c for t, c in cells.items()}
+    by_file = {(k if k == TEXT_CLAIMS else f"table_{k.replace('.', '_')}"): c for k, c in cells.items()}
     assert len(ch5.consistency_ch5(by_file, table_1_2)) == len(ch5.consistency_ch5(cells, table_1_2))
 
 

@@ -19,7 +19,9 @@ from matplotlib.figure import Figure  # noqa: E402
 from analysis.method import trade  # noqa: E402
 from analysis.method.cells import read_cells  # noqa: E402
 from analysis.audit.casestudies import ch8_trade as ch8  # noqa: E402
-from analysis.io.chapter_tables import read_text_verdicts  # noqa: E402
+from analysis.io.chapter_tables import TEXT_CLAIMS, read_text_verdicts  # noqa: E402
+from analysis.io.data import read_validated  # noqa: E402
+from analysis.io.schema import TEXT_CLAIMS as TEXT_CLAIMS_SCHEMA  # noqa: E402
 
 from analysis.paths import ROOT  # noqa: E402
 CH = ROOT / "data" / "chapters"
@@ -147,8 +149,14 @@ def test_corrupted_input_flips_audit_to_mismatch(cells):
 
 def test_text_claim_cvrd_pellets(cells):
     # 22.5 / 36.9 = 60.98 %, text says 61 percent
-    (r,) = ch8.audit_text_claims_8_3(cells["3"])
-    assert r["status"] == "rounding"
+    claims = read_validated(ROOT / "data" / "book" / "text_claims.csv", TEXT_CLAIMS_SCHEMA)
+    (r,) = ch8.audit_text_claims_8_3({"8.3": cells["3"], TEXT_CLAIMS: claims})
+    assert r["status"] == "rounding" and r["printed"] == "61"
+    assert "line 2942" in r["note"]
+    # the statement's number is data: another number in the claims file changes the row
+    claims.loc[claims["claim_id"] == "T08-2942-98", "number"] = "70"
+    (r,) = ch8.audit_text_claims_8_3({"8.3": cells["3"], TEXT_CLAIMS: claims})
+    assert r["printed"] == "70" and r["status"] == "mismatch"
 
 
 # ---------------------------------------------------------------- text

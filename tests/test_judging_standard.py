@@ -226,9 +226,8 @@ def test_claims_data_fails_when_a_cell_reference_is_wrong(data_copy):
 
 
 def test_python_checks_state_the_claims_numbers(book_data):
-    """Chapters 2-4 read their prose statements from data/book/text_claims.csv; Chapter 5 and
-    the Chapter 8 pellet share still state theirs in code. Either way the number each row
-    prints must be the one the claims file records, so code and data cannot drift apart."""
+    """Every chapter reads its prose statements from data/book/text_claims.csv (guarded by
+    test_no_chapter_states_a_prose_number_in_code); the judged row prints the claim's number."""
     audit = book_audit(book_data).set_index(["table", "row", "column"])
     linked = book_data.text_claims[book_data.text_claims["compared_with"] == "audit"]
     for _, c in linked.iterrows():
@@ -238,3 +237,68 @@ def test_python_checks_state_the_claims_numbers(book_data):
         shown = str(row["printed"]) if c["side"] == "printed" else f"{row['computed']:g}"
         digits = c["number"].replace(",", "")
         assert digits in shown.replace(",", "") or c["number"] in shown, (c["claim_id"], shown, c["number"])
+
+
+def test_no_chapter_states_a_prose_number_in_code(book_data):
+    """Guard: every prose statement judged on a chapter's audit row (Chapters 1-5 and 8) is read
+    from data/book/text_claims.csv. Each statement gets its own sentinel number in a copy of the
+    claims; the row the chapter code builds must show that sentinel, so no number of the prose
+    can hide as a Python literal in the chapter modules (a literal would keep the old number)."""
+    from analysis.audit.casestudies.audit_all import consistency_audit
+    from analysis.io.chapter_tables import TEXT_CLAIMS as KEY
+
+    claims = book_data.chapters[KEY].copy()
+    # the printed side of a "1.2 vs ..." row is Table 1.2 itself (data/book/table_1_2.csv), not prose
+    linked = (claims["compared_with"] == "audit") & ~(claims["audit_table"].fillna("").str.startswith("1.2 vs")
+                                                      & (claims["side"] == "printed"))
+    words = claims["qualifier"].isin(["qualitative", "negative", "positive"])
+    sentinel = {cid: (f"{90000 + i}–{95000 + i}" if "–" in num else str(90000 + i))
+                for i, (cid, num) in enumerate(claims.loc[linked & ~words, ["claim_id", "number"]].values)}
+    claims.loc[claims["claim_id"].isin(list(sentinel)), "number"] = claims["claim_id"].map(sentinel)
+    tables = {**book_data.chapters, KEY: claims}
+    rows = consistency_audit(tables, book_data.table_1_2).set_index(["table", "row", "column"])
+    assert len(sentinel) >= 80
+    wrong = []
+    for _, c in claims[claims["claim_id"].isin(list(sentinel))].iterrows():
+        r = rows.loc[(c["audit_table"], c["audit_row"], c["audit_column"])]
+        shown = str(r["printed"]) if c["side"] == "printed" else f"{r['computed']:g}"
+        if shown != sentinel[c["claim_id"]] or f"line {c['line']}" not in r["note"]:
+            wrong.append((c["claim_id"], shown, r["note"][:40]))
+    assert not wrong, wrong
+    # statements in words are read from the data as well: a description shows its own words
+    for _, c in claims[linked & words].iterrows():
+        r = rows.loc[(c["audit_table"], c["audit_row"], c["audit_column"])]
+        assert r["printed"] in (c["number"], c["qualifier"]), c["claim_id"]
+
+
+def test_the_no_literal_guard_can_fail(book_data, monkeypatch):
+    """A chapter function that states a prose number itself is caught by the guard above."""
+    from analysis.audit.casestudies import audit_all, ch5_furniture
+    from analysis.audit.rules import audit_row
+
+    real = ch5_furniture._consistency_5_4
+
+    def with_literal(t54, tb):
+        rows = real(t54, tb)
+        rows[0] = audit_row("5.4 vs text", "1998", ch5_furniture.T54_EMP, "5,281", 5281.0, "text line 2039: literal")
+        return rows
+    monkeypatch.setattr(ch5_furniture, "_consistency_5_4", with_literal)
+    monkeypatch.setitem(audit_all.CONSISTENCY, 5, ch5_furniture.consistency_ch5)
+    with pytest.raises(AssertionError, match="T05-2039-85"):
+        test_no_chapter_states_a_prose_number_in_code(book_data)
+
+
+def test_a_row_without_its_attributes_or_page_is_refused(book_data):
+    """Every judged row records the five attributes of both sides (or is not_derivable) and its page."""
+    audit = book_audit(book_data)
+    assert audit_problems(audit, book_data.errata) == []
+    i = audit.index[(audit["table"] == "5.4 vs text") & (audit["row"] == "1998")][0]
+    broken = audit.copy()
+    broken.loc[i, "computed_source"] = None
+    assert audit_problems(broken, book_data.errata) == [
+        "match row without computed_source: 5.4 vs text / 1998 / Number of employees"]
+    broken.loc[i, "status"] = "not_derivable"     # a row that cannot be judged needs no attributes
+    assert audit_problems(broken, book_data.errata) == []
+    broken.loc[i, "page"] = ""
+    assert audit_problems(broken, book_data.errata) == [
+        "row without a printed page: 5.4 vs text / 1998 / Number of employees"]

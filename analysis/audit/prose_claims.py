@@ -193,11 +193,15 @@ def claims_with_status(claims: pd.DataFrame, audit: pd.DataFrame) -> pd.DataFram
 
 
 def prose_counts(scan: pd.DataFrame, judged: pd.DataFrame) -> dict:
-    """How the prose was covered: sentences scanned, read, claims transcribed, checkable, checked."""
+    """How the prose was covered: sentences scanned and inspected (every numeric sentence was read:
+    first those with a figure, then those with only a counting word or list marker), statements
+    transcribed, checkable, checked."""
     own = judged[judged["status"] != "(other side of a check)"]
+    numeric, figure = int(scan["numeric_sentences"].sum()), int(scan["figure_sentences"].sum())
     return {
-        "numeric_sentences": int(scan["numeric_sentences"].sum()),
-        "figure_sentences": int(scan["figure_sentences"].sum()),
+        "numeric_sentences": numeric,
+        "figure_sentences": figure,
+        "word_sentences": numeric - figure,
         "statements": int(len(judged)),
         "checkable": int(len(own)),
         "checked": int((own["status"] != "not_derivable").sum()),

@@ -196,9 +196,20 @@ def problems(audit: pd.DataFrame, errata: pd.DataFrame) -> list[str]:
     * a ``mismatch`` without a root cause, or pointing at a root cause that
       ``data/errata.csv`` does not list;
     * a ``mismatch`` whose two sides differ in an attribute;
-    * an erratum no mismatch points at (it would mislead).
+    * an erratum no mismatch points at (it would mislead);
+    * a judged row (any status but ``not_derivable``) that lacks one of the five
+      attributes of either side, or a row without a printed page.
     """
     msgs = []
+    for _, r in audit.iterrows():
+        where = f"{r['table']} / {r['row']} / {r['column']}"
+        if _blank(r.get("page")):
+            msgs.append(f"row without a printed page: {where}")
+        if r["status"] == "not_derivable":
+            continue
+        lacking = [c for c in ATTRIBUTE_COLUMNS if _blank(r.get(c))]
+        if lacking:
+            msgs.append(f"{r['status']} row without {', '.join(lacking)}: {where}")
     known = set(errata["root_cause"])
     mism = audit[audit["status"] == "mismatch"]
     for _, r in mism.iterrows():

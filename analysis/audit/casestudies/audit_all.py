@@ -87,7 +87,7 @@ def consistency_audit(tables: dict[str, pd.DataFrame], table_1_2: pd.DataFrame) 
         rows = pd.DataFrame(check(tables, table_1_2), columns=AUDIT_COLUMNS)
         rows["chapter"] = chapter
         frames.append(rows)
-    text_83 = pd.DataFrame(ch8_trade.audit_text_claims_8_3(tables["8.3"]), columns=AUDIT_COLUMNS)
+    text_83 = pd.DataFrame(ch8_trade.audit_text_claims_8_3(tables), columns=AUDIT_COLUMNS)
     text_83["chapter"] = 8
     frames.append(text_83)
     out = pd.concat(frames, ignore_index=True)

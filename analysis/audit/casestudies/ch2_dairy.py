@@ -14,10 +14,10 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from analysis.method.cells import number, printed, wide
+from analysis.method.cells import number, printed
 from analysis.method.printed import parse_printed
-from analysis.audit.casestudies.text_claims import (judge, judge_claim, stated_claim, t12_line, t12_text,
-    t12_value)
+from analysis.audit.casestudies.text_claims import (as_printed, claim_row, judge, stated_claim, t12_line,
+    t12_text, t12_value)
 
 NICARAGUA = "Nicaragua"
 SMES = "SMEs in Boaco-Chontales"
@@ -30,18 +30,12 @@ YEARS = ["1995", "1996", "1997", "1998", "1999", "2000", "2001"]
 
 def table_2_1(cells: pd.DataFrame) -> pd.DataFrame:
     """Table 2.1 as printed: rows are chain indicators, columns the three territories."""
-    out = wide(cells)
-    out.index.name = "Dairy production chain, 2000"
-    out.columns.name = None
-    return out
+    return as_printed(cells, "Dairy production chain, 2000")
 
 
 def table_2_2(cells: pd.DataFrame) -> pd.DataFrame:
     """Table 2.2 as printed: series by year (millions of gallons; exports in US$ millions)."""
-    out = wide(cells)
-    out.index.name = "Series"
-    out.columns.name = None
-    return out
+    return as_printed(cells, "Series")
 
 
 def audit_table_2_1(cells: pd.DataFrame) -> list[dict]:
@@ -88,8 +82,7 @@ def consistency_ch2(cells_by_table: dict, table_1_2: pd.DataFrame) -> list[dict]
 def _vs_text(t21: pd.DataFrame, tables: dict) -> list[dict]:
     """Table 2.1 against the prose of Chapters 1 and 2."""
     firms = "Number of livestock companies"
-    rows = [judge_claim("2.1 vs text", firms, col, stated_claim(tables, "2.1 vs text", firms, col),
-                        number(t21, firms, col)) for col in (SMES, LARGE)]
+    rows = [claim_row(tables, "2.1 vs text", firms, col, number(t21, firms, col)) for col in (SMES, LARGE)]
     # The prose count of enterprises (71) should fall inside the printed range.
     ind = "Number of industrial enterprises"
     c = stated_claim(tables, "2.1 vs text", ind, SMES)

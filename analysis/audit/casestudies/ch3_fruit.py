@@ -16,9 +16,9 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from analysis.method.cells import number, printed, wide
-from analysis.audit.casestudies.text_claims import (display_text, is_lower_bound, judge, stated_claim,
-    judge_claim, not_derivable_rows, printed_value, t12_line, t12_value)
+from analysis.method.cells import number, printed
+from analysis.audit.casestudies.text_claims import (as_printed, claim_row, display_text, is_lower_bound, judge,
+    not_derivable_rows, printed_value, stated_claim, t12_line, t12_value)
 
 SC = "Santa Catarina | Apples"
 PJM = "Petrolina-Juazeiro | Mangoes"
@@ -70,18 +70,12 @@ RANGE_LABEL = "latest share vs opening range"
 
 def table_3_1(cells: pd.DataFrame) -> pd.DataFrame:
     """Table 3.1 as printed (lower bounds such as "150+" included)."""
-    out = wide(cells)
-    out.index.name = "Indicator"
-    out.columns.name = None
-    return out
+    return as_printed(cells, "Indicator")
 
 
 def table_3_2(cells: pd.DataFrame) -> pd.DataFrame:
     """Table 3.2 as printed: percent of each crop produced by SMEs, by period."""
-    out = wide(cells)
-    out.index.name = "Case—crop (percent)"
-    out.columns.name = None
-    return out
+    return as_printed(cells, "Case—crop (percent)")
 
 
 def audit_table_3_1(cells: pd.DataFrame) -> list[dict]:
@@ -157,8 +151,7 @@ def _jobs_vs_t12(t31: pd.DataFrame, t12: pd.DataFrame) -> list[dict]:
 
 def _t31_vs_text(t31: pd.DataFrame, tables: dict) -> list[dict]:
     """Table 3.1 against the cluster sketch in the chapter's prose."""
-    out = [judge_claim("3.1 vs text", label, col, stated_claim(tables, "3.1 vs text", label, col),
-                       printed_value(t31, row, col))
+    out = [claim_row(tables, "3.1 vs text", label, col, printed_value(t31, row, col))
            for row, col, label in CLAIMS_3_1]
     # The table prints "150+"/"400+" (number() reads the bound). A prose lower bound is
     # consistent when the table's bound implies it; a plain prose figure must reach the bound.
@@ -178,8 +171,7 @@ def _t31_vs_text(t31: pd.DataFrame, tables: dict) -> list[dict]:
 
 def _t32_vs_text(t32: pd.DataFrame, tables: dict) -> list[dict]:
     """Table 3.2 shares against the shares the prose quotes."""
-    out = [judge_claim("3.2 vs text", row, col, stated_claim(tables, "3.2 vs text", row, col),
-                       printed_value(t32, row, col))
+    out = [claim_row(tables, "3.2 vs text", row, col, printed_value(t32, row, col))
            for row, col in CLAIMS_3_2]
     # Latest printed share per case against the opening's "30 to 60 percent".
     for row in SHARE_ROWS:

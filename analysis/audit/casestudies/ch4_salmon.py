@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from analysis.audit.rules import audit_row
 from analysis.method.cells import number, printed, wide
-from analysis.audit.casestudies.text_claims import (cagr, judge, judge_claim, stated_claim,
+from analysis.audit.casestudies.text_claims import (as_printed, cagr, claim_row, judge, stated_claim,
     not_derivable_rows, t12_line, t12_text, value_or_zero)
 
 # ---- Table 4.1 ----
@@ -48,10 +48,7 @@ FRESH_BOTH = "independent + integrated (integrated counted once)"
 # ---------------------------------------------------------------- display tables
 def table_4_1(cells: pd.DataFrame) -> pd.DataFrame:
     """Table 4.1 as printed (weight of eviscerated product)."""
-    out = wide(cells)
-    out.index.name = "Year"
-    out.columns.name = None
-    return out
+    return as_printed(cells, "Year")
 
 
 def table_4_3(cells: pd.DataFrame) -> pd.DataFrame:
@@ -180,16 +177,12 @@ def _t41_vs_text(t41: pd.DataFrame, tb: dict) -> list[dict]:
     growth = "1990→2001 average annual growth (%)"
     # 10 years back from the last printed year (2001) falls between columns; 1990 is nearest.
     alt = cagr(number(t41, "1990", PROD), number(t41, "1999", PROD), 9)
-    out = [judge_claim("4.1 vs text", growth, PROD, stated_claim(tb, "4.1 vs text", growth, PROD),
-                       cagr(number(t41, "1990", PROD), number(t41, "2001", PROD), 11),
+    out = [claim_row(tb, "4.1 vs text", growth, PROD, cagr(number(t41, "1990", PROD), number(t41, "2001", PROD), 11),
                        note=f"the nearest 9-year window 1990→1999 gives {alt:.1f}%"),
-           judge_claim("4.1 vs text", growth, EXPORTS, stated_claim(tb, "4.1 vs text", growth, EXPORTS),
-                       cagr(number(t41, "1990", EXPORTS), number(t41, "2001", EXPORTS), 11),
+           claim_row(tb, "4.1 vs text", growth, EXPORTS, cagr(number(t41, "1990", EXPORTS), number(t41, "2001", EXPORTS), 11),
                        note="same claim read on export value"),
-           judge_claim("4.1 vs text", "2001", TENTH_SHARE, stated_claim(tb, "4.1 vs text", "2001", TENTH_SHARE),
-                       100 * number(t41, "2001", TENTH) / number(t41, "2001", PROD)),
-           judge_claim("4.1 vs text", "2001", EXPORTS, stated_claim(tb, "4.1 vs text", "2001", EXPORTS),
-                       number(t41, "2001", EXPORTS),
+           claim_row(tb, "4.1 vs text", "2001", TENTH_SHARE, 100 * number(t41, "2001", TENTH) / number(t41, "2001", PROD)),
+           claim_row(tb, "4.1 vs text", "2001", EXPORTS, number(t41, "2001", EXPORTS),
                        note="text refers to 2001-2002")]
     return out
 
@@ -204,23 +197,19 @@ def _t43_vs_text(t43: pd.DataFrame, tb: dict) -> list[dict]:
     j = "4.3 vs text"
     b210 = stated_claim(tb, j, "Core + supply", TOT)
     return [
-        judge_claim(j, "Core + supply", JOBS, stated_claim(tb, j, "Core + supply", JOBS), direct + indirect),
-        judge_claim(j, CORE + "Subtotal", JOBS, stated_claim(tb, j, CORE + "Subtotal", JOBS), direct),
-        judge_claim(j, SUP + "Subtotal", JOBS, stated_claim(tb, j, SUP + "Subtotal", JOBS), indirect),
-        judge_claim(j, pr, "share of core jobs (%)", stated_claim(tb, j, pr, "share of core jobs (%)"), share[pr]),
-        judge_claim(j, p, "share of core jobs (%)", stated_claim(tb, j, p, "share of core jobs (%)"), share[p],
+        claim_row(tb, j, "Core + supply", JOBS, direct + indirect),
+        claim_row(tb, j, CORE + "Subtotal", JOBS, direct),
+        claim_row(tb, j, SUP + "Subtotal", JOBS, indirect),
+        claim_row(tb, j, pr, "share of core jobs (%)", share[pr]),
+        claim_row(tb, j, p, "share of core jobs (%)", share[p],
                     note="'fattening farms' read as prefattening/lake/cultivation centers"),
-        judge_claim(j, h, "share of core jobs (%)", stated_claim(tb, j, h, "share of core jobs (%)"), share[h]),
-        judge_claim(j, pr, TOT, stated_claim(tb, j, pr, TOT), number(t43, pr, IND) + value_or_zero(t43, pr, INT),
+        claim_row(tb, j, h, "share of core jobs (%)", share[h]),
+        claim_row(tb, j, pr, TOT, number(t43, pr, IND) + value_or_zero(t43, pr, INT),
                     note="the unlabelled fourth core row totals 34"),
-        judge_claim(j, SUP + "Subtotal", TOT, stated_claim(tb, j, SUP + "Subtotal", TOT), sup_firms),
-        judge_claim(j, SUP + "Feed suppliers", TOT, stated_claim(tb, j, SUP + "Feed suppliers", TOT),
-                    number(t43, SUP + "Feed suppliers", IND) + value_or_zero(t43, SUP + "Feed suppliers", INT)),
-        judge_claim(j, "Hatchery + prefattening", IND, stated_claim(tb, j, "Hatchery + prefattening", IND),
-                    number(t43, h, IND) + number(t43, p, IND)),
-        judge_claim(j, "Hatchery + prefattening", FRESH_BOTH,
-                    stated_claim(tb, j, "Hatchery + prefattening", FRESH_BOTH),
-                    number(t43, h, IND) + number(t43, p, IND) + max(number(t43, h, INT), number(t43, p, INT)),
+        claim_row(tb, j, SUP + "Subtotal", TOT, sup_firms),
+        claim_row(tb, j, SUP + "Feed suppliers", TOT, number(t43, SUP + "Feed suppliers", IND) + value_or_zero(t43, SUP + "Feed suppliers", INT)),
+        claim_row(tb, j, "Hatchery + prefattening", IND, number(t43, h, IND) + number(t43, p, IND)),
+        claim_row(tb, j, "Hatchery + prefattening", FRESH_BOTH, number(t43, h, IND) + number(t43, p, IND) + max(number(t43, h, INT), number(t43, p, INT)),
                     note="assumes the 19 integrated hatchery firms are among the 31 integrated lake-centre firms"),
         audit_row(j, "Core + supply", TOT, b210.text, None,
                   f"text line {b210.line}: {b210.about}; "
@@ -286,8 +275,8 @@ def _t44_vs_text(t44: pd.DataFrame, businesses: pd.DataFrame, tb: dict) -> list[
     big = sum(1 for v in prod.values() if v > 50)
     mid = sum(1 for v in prod.values() if 20 <= v <= 40)
     gap = [k for k, v in prod.items() if 40 < v <= 50]
-    return [judge_claim("4.4 vs text", "producers with 2001 exports > US$50 million", "count", stated_claim(tb, "4.4 vs text", "producers with 2001 exports > US$50 million", "count"), big),
-            judge_claim("4.4 vs text", "producers with 2001 exports US$20–40 million", "count", stated_claim(tb, "4.4 vs text", "producers with 2001 exports US$20–40 million", "count"), mid,
+    return [claim_row(tb, "4.4 vs text", "producers with 2001 exports > US$50 million", "count", big),
+            claim_row(tb, "4.4 vs text", "producers with 2001 exports US$20–40 million", "count", mid,
                         note=f"producers between the two bands: {', '.join(gap) or 'none'}")]
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from decimal import ROUND_HALF_UP, Decimal
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from analysis.audit.casestudies.text_claims import claim_line, claim_row, claim_value
 from analysis.audit.rules import AUDIT_COLUMNS, audit_row
 from analysis.method.cells import number, printed, wide
 from analysis.method.printed import parse_printed
@@ -124,25 +124,6 @@ def _claim(table: str, row: str, column: str, claim: str, computed, holds: bool,
     return {"table": table, "row": row, "column": column, "printed": claim,
             "computed": None if _missing(computed) else round(float(computed), 6),
             "status": "match" if holds else "mismatch", "rule": rule, "note": note}
-
-
-def _approx(table: str, row: str, column: str, claim: str, computed: float, unit: float,
-            note: str) -> dict:
-    """Audit record for a round figure in the text ("some 3,000", "one-eighth").
-
-    The wording only promises the figure to ``unit``; the computed value rounded
-    half-up to that unit must give the claim.
-    """
-    target = parse_printed(claim).value
-    rounded = float((Decimal(repr(computed / unit)).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * Decimal(repr(unit)))
-    if abs(computed - target) < 1e-9:
-        status, rule = "match", "exact"
-    elif abs(rounded - target) < 1e-9:
-        status, rule = "rounding", f"computed {computed:.6g} rounded to the nearest {unit:g} gives the claim"
-    else:
-        status, rule = "mismatch", f"computed {computed:.6g} is not {claim} even to the nearest {unit:g}"
-    return {"table": table, "row": row, "column": column, "printed": claim,
-            "computed": round(float(computed), 6), "status": status, "rule": rule, "note": note}
 
 
 # ---------------------------------------------------------------------------
@@ -498,43 +479,30 @@ def figure_segusino_ratios_5_5(cells: pd.DataFrame) -> plt.Figure:
 # ---------------------------------------------------------------------------
 # consistency: text vs tables, tables vs tables, Table 1.2 vs the chapter
 # ---------------------------------------------------------------------------
-def _consistency_5_1(t51: pd.DataFrame, t52: pd.DataFrame) -> list[dict]:
-    """Text claims on Mexico's exports (lines 1909-1945) against Table 5.1, and 5.2 vs 5.1."""
+def _consistency_5_1(t51: pd.DataFrame, t52: pd.DataFrame, tb: dict) -> list[dict]:
+    """The prose on Mexico's exports (data/book/text_claims.csv) against Table 5.1, and 5.2 vs 5.1."""
     ex = {y: _exports_5_1(t51, y) for y in _rows(t51)}
-    out = [
-        audit_row("5.1 vs text", "1992", "exports (US$ millions)", "148", ex["1992"][2],
-                  "text line 1909: exports grew from US$148 million (1992)"),
-        audit_row("5.1 vs text", "1999", "exports (US$ millions)", "453", ex["1999"][2],
-                  "text line 1935: ... to US$453 million (1999); maquiladoras + non-maquiladoras",
-                  input_tolerance=0.01),
-        audit_row("5.1 vs text", "1992-1999", "exports 1999 / 1992 (times)", "3",
-                  ex["1999"][2] / ex["1992"][2], "text line 1909: exports 'tripled' 1992-1999"),
-    ]
+    t = "5.1 vs text"
     maq_growth = {y: _growth(ex[y][0], ex[p][0]) for p, y in zip(list(ex)[3:], list(ex)[4:])}
     non_growth = {y: _growth(ex[y][1], ex[p][1]) for p, y in zip(list(ex)[3:], list(ex)[4:])}
     first_fall = next((int(y) for y, g in maq_growth.items() if g < 0), None)
-    out.append(_claim("5.1 vs text", "Maquiladoras", "first year of falling exports", "2001", first_fall,
-                      first_fall == 2001, "first year whose maquiladora exports are below the year before",
-                      f"text line 1935: maquiladora exports grew steadily 1994-1999 and slowed only in 2001; "
-                      f"1997 growth {maq_growth['1997']:.2f}%"))
-    out.append(_claim("5.1 vs text", "Maquiladoras", "growth 2001 (%)", "negative", maq_growth["2001"],
-                      maq_growth["2001"] < 0, "2001 growth < 0", "text line 1935: slowdown in 2001"))
     rapid = min(non_growth[y] for y in ("1995", "1996", "1997"))
-    out.append(_claim("5.1 vs text", "Non-maquiladoras", "lowest growth 1995-1997 (%)", "rapid", rapid,
-                      rapid > non_growth["1998"] > 0,
-                      "each year 1995-1997 grows faster than 1998",
-                      "text line 1935: rapid growth from 1994 to 1997"))
-    out.append(_claim("5.1 vs text", "Non-maquiladoras", "growth 1998 (%)", "very moderate",
-                      non_growth["1998"], 0 < non_growth["1998"] < rapid,
-                      "0 < 1998 growth < growth of each of 1995-1997",
-                      "text line 1935: very moderate growth in 1998"))
-    out.append(_claim("5.1 vs text", "Non-maquiladoras", "growth 1999 (%)", "negative", non_growth["1999"],
-                      non_growth["1999"] < 0, "1999 growth < 0", "text line 1935: negative growth in 1999"))
-    out.append(_claim("5.1 vs text", "Puebla 1996", "non-maquiladora exports (US$ millions)", "147",
-                      ex["1996"][1], 147 <= ex["1996"][1],
-                      "Puebla's figure cannot exceed Mexico's non-maquiladora total",
-                      "text line 1943: Puebla's non-maquiladora exports rose to US$147 million by 1996, "
-                      "above Mexico's whole non-maquiladora figure in Table 5.1"))
+    out = [
+        claim_row(tb, t, "1992", "exports (US$ millions)", ex["1992"][2], "maquiladoras + non-maquiladoras"),
+        claim_row(tb, t, "1999", "exports (US$ millions)", ex["1999"][2], "maquiladoras + non-maquiladoras",
+                  tolerance=0.01),
+        claim_row(tb, t, "1992-1999", "exports 1999 / 1992 (times)", ex["1999"][2] / ex["1992"][2]),
+        claim_row(tb, t, "Maquiladoras", "first year of falling exports", first_fall,
+                  f"first year whose maquiladora exports are below the year before; 1997 growth "
+                  f"{maq_growth['1997']:.2f}%"),
+        claim_row(tb, t, "Maquiladoras", "growth 2001 (%)", maq_growth["2001"]),
+        claim_row(tb, t, "Non-maquiladoras", "lowest growth 1995-1997 (%)", rapid,
+                  f"1998 growth {non_growth['1998']:.2f}%"),
+        claim_row(tb, t, "Non-maquiladoras", "growth 1998 (%)", non_growth["1998"]),
+        claim_row(tb, t, "Non-maquiladoras", "growth 1999 (%)", non_growth["1999"]),
+        claim_row(tb, t, "Puebla 1996", "non-maquiladora exports (US$ millions)", ex["1996"][1],
+                  "Puebla's figure cannot exceed Mexico's whole non-maquiladora figure in Table 5.1"),
+    ]
     # Table 5.2 (U.S. imports from Mexico, BLS) cannot exceed Mexico's exports to all markets (INEGI)
     for year, col in (("1992", T52_EXP["1992"]), ("2001", T52_EXP["2001"])):
         us = number(t52, "5 Mexico", col)
@@ -545,9 +513,9 @@ def _consistency_5_1(t51: pd.DataFrame, t52: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _consistency_5_2(t52: pd.DataFrame) -> list[dict]:
-    """Text line 1945: gains of China, Canada, Indonesia; losses of Taiwan and Mexico;
-    and the Subtotal row's printed change against its own printed levels."""
+def _consistency_5_2(t52: pd.DataFrame, tb: dict) -> list[dict]:
+    """The prose's gains and losses of share (China, Canada, Indonesia; Taiwan and Mexico) against
+    Table 5.2, and the Subtotal row's printed change against its own printed levels."""
     change = share_changes_5_2(t52)
     level = {y: parse_printed(printed(t52, "Subtotal", T52_EXP[y])).value for y in ("1992", "2001")}
     line = int(t52.loc[(t52["row"] == "Subtotal") & (t52["column"] == T52_CHG), "line"].iloc[0])
@@ -555,18 +523,15 @@ def _consistency_5_2(t52: pd.DataFrame) -> list[dict]:
                      printed(t52, "Subtotal", T52_CHG), level["2001"] - level["1992"],
                      f"line {line}: the printed change against the printed 2001 and 1992 subtotals "
                      f"({level['2001']:,.0f} - {level['1992']:,.0f})", input_tolerance=1.0)]
-    for country, sign in (("1 China", 1), ("2 Canada", 1), ("4 Indonesia", 1),
-                          ("7 Taiwan", -1), ("5 Mexico", -1)):
-        word = "gained share" if sign > 0 else "lost share"
-        out.append(_claim("5.2 vs text", country, "change in % share 1992-2001 (pp)", word,
-                          change[country], change[country] * sign > 0, "sign of the share change",
-                          "text line 1945 (Denmark, also named, is not in the table)"))
+    for country in ("1 China", "2 Canada", "4 Indonesia", "7 Taiwan", "5 Mexico"):
+        out.append(claim_row(tb, "5.2 vs text", country, "change in % share 1992-2001 (pp)", change[country],
+                             "Denmark, also named, is not in the table"))
     return out
 
 
-def _consistency_5_3(t53: pd.DataFrame) -> list[dict]:
-    """Text line 1982 (and 2037) against Table 5.3."""
-    fw = "Wooden furniture"
+def _consistency_5_3(t53: pd.DataFrame, tb: dict) -> list[dict]:
+    """The prose on Puebla's industries against Table 5.3."""
+    fw, t = "Wooden furniture", "5.3 vs text"
     firms_share = 100 * number(t53, fw, T53_FIRMS) / number(t53, "Total manufacturing", T53_FIRMS)
     emp_share = 100 * number(t53, fw, T53_EMP) / number(t53, "Total manufacturing", T53_EMP)
     auto_share = 100 * number(t53, "Automotive", T53_EMP) / number(t53, "Total manufacturing", T53_EMP)
@@ -576,120 +541,97 @@ def _consistency_5_3(t53: pd.DataFrame) -> list[dict]:
             for r in (fw, "Beverages", "Automotive", "Clothing")}
     swap = "if the Clothing and Beverages rows were swapped, the claim would hold"
     return [
-        audit_row("5.3 vs text", fw, "% of Puebla's firms", "5", firms_share,
-                  "text line 1982: furniture is 5 percent of the state's businesses"),
-        audit_row("5.3 vs text", fw, "% of manufacturing employment", "3", emp_share,
-                  "text line 1982: 3 percent of manufacturing employment"),
-        _approx("5.3 vs text", "Automotive", "% of manufacturing employment", "50", auto_share, 1,
-                "text line 1982: automotive plants account for half of ... manufacturing employment"),
-        _approx("5.3 vs text", "Beverages", "beverage wage / furniture wage (times)", "2",
-                wage["Beverages"] / wage[fw], 1,
-                f"text line 1982: furniture pay is half the beverage rate; ratio of printed wages; {swap}"),
-        _approx("5.3 vs text", "Automotive", "automotive wage / furniture wage (times)", "8",
-                wage["Automotive"] / wage[fw], 1,
-                "text line 1982: furniture pay is one-eighth of automotive pay; ratio of printed wages"),
-        _approx("5.3 vs text", "Clothing", "clothing wage / furniture wage (times)", "1",
-                wage["Clothing"] / wage[fw], 1,
-                f"text line 1982: furniture pay very similar to clothing; ratio of printed wages; {swap}"),
-        audit_row("5.3 vs text", fw, T53_FIRMS, "319", number(t53, fw, T53_FIRMS),
-                  "text line 2037: 319 establishments in the whole wooden furniture industry in 1999 "
-                  "(source not named; Table 5.3 is the 1999 census)"),
-        audit_row("5.3 vs text", fw, T53_EMP, "5,357", number(t53, fw, T53_EMP),
-                  "text line 2037: employment grew to 5,357 by 1999 (Table 5.3, census 1999)"),
+        claim_row(tb, t, fw, "% of Puebla's firms", firms_share),
+        claim_row(tb, t, fw, "% of manufacturing employment", emp_share),
+        claim_row(tb, t, "Automotive", "% of manufacturing employment", auto_share),
+        claim_row(tb, t, "Beverages", "beverage wage / furniture wage (times)", wage["Beverages"] / wage[fw],
+                  f"ratio of printed wages; {swap}"),
+        claim_row(tb, t, "Automotive", "automotive wage / furniture wage (times)", wage["Automotive"] / wage[fw],
+                  "ratio of printed wages"),
+        claim_row(tb, t, "Clothing", "clothing wage / furniture wage (times)", wage["Clothing"] / wage[fw],
+                  f"ratio of printed wages; {swap}"),
+        claim_row(tb, t, fw, T53_FIRMS, number(t53, fw, T53_FIRMS),
+                  "source not named in the prose; Table 5.3 is the 1999 census"),
+        claim_row(tb, t, fw, T53_EMP, number(t53, fw, T53_EMP), "Table 5.3, census 1999"),
     ]
 
 
-def _consistency_5_4(t54: pd.DataFrame) -> list[dict]:
-    """Text lines 2037-2061 against Table 5.4."""
-    return [
-        audit_row("5.4 vs text", "1998", T54_EMP, "5,281", number(t54, "1998", T54_EMP),
-                  "text line 2039/2061: IMSS recorded 5,281 employees in November 1998"),
-        audit_row("5.4 vs text", "2002", T54_EMP, "3,041", number(t54, "2002", T54_EMP),
-                  "text line 2061: employment had dropped to 3,041 by August 2002"),
-        audit_row("5.4 vs text", "1999", T54_EMP, "5,357", number(t54, "1999", T54_EMP),
-                  "text line 2037: industry employment 5,357 in 1999 (source/month not stated)"),
-        _claim("text (internal)", "1999", "small and micro establishments", "338 (+8 medium) <= 319 total",
-               338 + 8, 338 + 8 <= 319, "parts cannot exceed the whole",
-               "text line 2037: 319 establishments in 1999, but 338 small/micro and 8 medium ones"),
-    ]
+def _consistency_5_4(t54: pd.DataFrame, tb: dict) -> list[dict]:
+    """The prose's employment counts against Table 5.4 (IMSS registrations)."""
+    t = "5.4 vs text"
+    return [claim_row(tb, t, "1998", T54_EMP, number(t54, "1998", T54_EMP)),
+            claim_row(tb, t, "2002", T54_EMP, number(t54, "2002", T54_EMP)),
+            claim_row(tb, t, "1999", T54_EMP, number(t54, "1999", T54_EMP), "source and month not stated")]
 
 
-def _consistency_5_5(t55: pd.DataFrame) -> list[dict]:
-    """Text lines 2023, 2025, 2103 and 2209 against Table 5.5."""
+def _consistency_5_5(t55: pd.DataFrame, tb: dict) -> list[dict]:
+    """The prose on Segusino (lines 2023, 2025, 2103, 2209) against Table 5.5."""
     def ratio(year, col):
         return _ratio_5_5(t55, year, col)
 
-    out = []
-    for year, col, quoted in (("1998", T55_LEVERAGE, "0.730"), ("2000", T55_LEVERAGE, "4.863"),
-                              ("1998", T55_LIAB_RATIO, "2.365"), ("2000", T55_LIAB_RATIO, "1.206")):
+    t, out = "5.5 vs text", []
+    for year, col in (("1998", T55_LEVERAGE), ("2000", T55_LEVERAGE), ("1998", T55_LIAB_RATIO),
+                      ("2000", T55_LIAB_RATIO)):
         value, tol = ratio(year, col)
-        out.append(audit_row("5.5 vs text", year, col + " (recomputed)", quoted, value,
-                             "text line 2103 vs recomputation from assets and liabilities",
-                             input_tolerance=tol))
-        table_value = parse_printed(printed(t55, year, col)).value
-        out.append(audit_row("5.5 vs text", year, col + " (printed in table)", quoted, table_value,
-                             "text line 2103 vs the printed table cell"))
+        out.append(claim_row(tb, t, year, col + " (recomputed)", value,
+                             "recomputation from assets and liabilities", tolerance=tol))
+        out.append(claim_row(tb, t, year, col + " (printed in table)", parse_printed(printed(t55, year, col)).value,
+                             "the printed table cell"))
     sales98, exp98 = number(t55, "1998", T55_SALES), number(t55, "1998", T55_EXPORTS)
     out += [
-        _claim("5.5 vs text", "1998", T55_SALES, "more than 33", sales98, sales98 > 33, "sales > 33",
-               "text line 2023: by 1998 sales had surpassed US$33 million"),
-        audit_row("5.5 vs text", "1998", "exports as % of sales", "96", 100 * exp98 / sales98,
-                  "text line 2023: 96 percent of 1998 sales exported", input_tolerance=ratio("1998", T55_EXP_SALES)[1] * 100),
-        audit_row("5.5 vs text", "1998", "domestic sales as % of sales", "5", 100 - 100 * exp98 / sales98,
-                  "text line 2023: only 5 percent of the cluster's annual sales were domestic (after Morán 1999; "
-                  "year not stated; 1998 is the year of the neighbouring 96 percent claim)"),
-        audit_row("5.5 vs text", "2000", T55_EXPORTS, "20", number(t55, "2000", T55_EXPORTS),
-                  "text line 2025: exports dropped to US$20 million in 2000"),
-        audit_row("5.5 vs text", "1996", "sales growth over 1995 (%)", "70",
-                  _growth(number(t55, "1996", T55_SALES), number(t55, "1995", T55_SALES)),
-                  "text line 2209: total sales rose 70 percent 1995-1996 (figures from Expansión)"),
-        _approx("5.5 vs text", "1997", "sales growth over 1996 (%)", "30",
-                _growth(number(t55, "1997", T55_SALES), number(t55, "1996", T55_SALES)), 10,
-                "text line 2209: sales grew 'nearly 30 percent' in 1997"),
-        _approx("text (internal)", "1995-1996", "sales per worker 1996 (US$)", "13,000",
-                35000 * 1.70 / 4.65, 1000,
-                "text line 2209: $35,000 per worker, sales +70% and employment +365% imply $12,796"),
+        claim_row(tb, t, "1998", T55_SALES, sales98),
+        claim_row(tb, t, "1998", "exports as % of sales", 100 * exp98 / sales98,
+                  tolerance=ratio("1998", T55_EXP_SALES)[1] * 100),
+        claim_row(tb, t, "1998", "domestic sales as % of sales", 100 - 100 * exp98 / sales98,
+                  "after Morán 1999; year not stated; 1998 is the year of the neighbouring 96 percent claim"),
+        claim_row(tb, t, "2000", T55_EXPORTS, number(t55, "2000", T55_EXPORTS)),
+        claim_row(tb, t, "1996", "sales growth over 1995 (%)",
+                  _growth(number(t55, "1996", T55_SALES), number(t55, "1995", T55_SALES)), "figures from Expansión"),
+        claim_row(tb, t, "1997", "sales growth over 1996 (%)",
+                  _growth(number(t55, "1997", T55_SALES), number(t55, "1996", T55_SALES))),
     ]
     return out
 
 
 def _consistency_1_2(table_1_2: pd.DataFrame, t53: pd.DataFrame, t54: pd.DataFrame,
-                     t55: pd.DataFrame) -> list[dict]:
-    """Table 1.2 row 7 (Furniture-Chipilo, Puebla; footnote d: figures for 1996) vs Chapter 5."""
+                     t55: pd.DataFrame, tb: dict) -> list[dict]:
+    """Table 1.2 row 7 (Furniture-Chipilo, Puebla; footnote d: figures for 1996) vs Chapter 5.
+
+    Where the chapter's prose is the other side (the shops, the jobs, the 2002 exports, the
+    founding year), its figure is read from data/book/text_claims.csv (:func:`claim_value`)."""
     rec = table_1_2[table_1_2["row_no"].astype(str) == "7"].iloc[0]
     max_imss = max(number(t54, d, T54_EMP) for d in _rows(t54))
     census = number(t53, "Wooden furniture", T53_EMP)
     exp02, prod02 = parse_printed(rec["exports_2002"]).value, parse_printed(rec["production_2002"]).value
     where = f"Table 1.2 line {rec['line']}"
+    t = "1.2 vs text"
+
+    def prose(column: str, note: str) -> dict:
+        line = claim_line(tb, t, "7", column)
+        return audit_row(t, "7", column, rec[column], claim_value(tb, t, "7", column),
+                         f"{where}; text line {line}: {note}")
     return [
-        audit_row("1.2 vs text", "7", "firms", rec["firms"], 145 + 1,
-                  f"{where}; text line 2023: 145 shops in the best year, plus Segusino itself"),
+        prose("firms", "the shops of the best year plus Segusino itself"),
         audit_row("1.2 vs 5.5", "7", "production_1995", rec["production_1995"], number(t55, "1996", T55_SALES),
                   f"{where}; footnote d says 1996: Segusino's 1996 sales (1995 sales were "
                   f"{number(t55, '1995', T55_SALES):g})"),
         audit_row("1.2 vs 5.5", "7", "exports_1996", rec["exports_1996"], number(t55, "1996", T55_EXPORTS),
                   f"{where}; Segusino's 1996 exports"),
-        audit_row("1.2 vs text", "7", "exports_2002", rec["exports_2002"], 7,
-                  f"{where}; text line 2025: sales abroad of only US$7 million in 2002"),
-        audit_row("1.2 vs text", "7", "production_2002", rec["production_2002"], None,
+        prose("exports_2002", "Segusino's sales abroad in 2002"),
+        audit_row(t, "7", "production_2002", rec["production_2002"], None,
                   f"{where}; the chapter gives no 2002 sales figure"),
         _claim("1.2 row 7 (internal)", "7", "exports_2002 vs production_2002", f"{rec['exports_2002']} <= "
                f"{rec['production_2002']}", exp02 - prod02, exp02 <= prod02,
                "exports cannot exceed production",
                f"{where}: exports exceed production, unflagged (rows 3 and 5 carry footnote c for this)"),
-        audit_row("1.2 vs text", "7", "direct_jobs", rec["direct_jobs"], 2400 + 3000,
-                  f"{where}; text line 2023: 2,400 at Segusino + some 3,000 in shops; footnote 10 (line 2031) "
-                  "calls the 5,400 Segusino's direct and indirect employment"),
+        prose("direct_jobs", "Segusino's staff plus the shops' workers; footnote 10 (line 2031) calls the "
+                             "total Segusino's direct and indirect employment"),
         _claim("1.2 vs 5.3", "7", "direct_jobs", f"{rec['direct_jobs']} <= Puebla industry employment",
                census, parse_printed(rec["direct_jobs"]).value <= census,
                "cluster jobs <= employment of the whole Puebla wooden furniture industry (census 1999)",
                f"{where}; but the IMSS counts of Table 5.4 never reach 5,400 (peak {max_imss:,.0f}), so part "
                "of the cluster's jobs lay outside social-security registration or the years differ"),
-        _claim("1.2 vs text", "7", "date_of_creation", rec["date_of_creation"], 1987,
-               str(rec["date_of_creation"]).strip() == "1987", "same year",
-               f"{where}; text line 2007: Segusino founded in 1987"),
-        _approx("text (internal)", "best year", "shop employment", "3,000", 145 * 20, 1000,
-                "text line 2023 'some 3,000' workers; footnote 10 (line 2031): 20 per shop x 145 shops"),
+        prose("date_of_creation", "the year Segusino was founded"),
     ]
 
 
@@ -697,10 +639,15 @@ def consistency_ch5(cells_by_table: dict, table_1_2: pd.DataFrame) -> list[dict]
     """Table-vs-text and cross-table checks for Chapter 5, as audit records.
 
     ``cells_by_table`` maps "5.1".."5.5" (or "table_5_1"...) to loaded cells
-    frames; ``table_1_2`` is the Chapter 1 table with printed strings. Every
-    record names the text line it checks in its note.
+    frames and holds the prose statements (:data:`analysis.io.chapter_tables.TEXT_CLAIMS`);
+    ``table_1_2`` is the Chapter 1 table with printed strings. Every record names the
+    text line it checks in its note. Statements whose both sides are prose arithmetic
+    (the parts of a count against its whole, the implied sales per worker, the shops'
+    employment) are ``expr:`` claims of the data, judged by
+    :mod:`analysis.audit.prose_claims`.
     """
     t51, t52, t53, t54, t55 = (_table(cells_by_table, f"5.{i}") for i in range(1, 6))
-    rows = (_consistency_5_1(t51, t52) + _consistency_5_2(t52) + _consistency_5_3(t53)
-            + _consistency_5_4(t54) + _consistency_5_5(t55) + _consistency_1_2(table_1_2, t53, t54, t55))
+    tb = cells_by_table
+    rows = (_consistency_5_1(t51, t52, tb) + _consistency_5_2(t52, tb) + _consistency_5_3(t53, tb)
+            + _consistency_5_4(t54, tb) + _consistency_5_5(t55, tb) + _consistency_1_2(table_1_2, t53, t54, t55, tb))
     return [{k: r.get(k) for k in AUDIT_COLUMNS} for r in rows]

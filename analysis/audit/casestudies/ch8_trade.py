@@ -42,6 +42,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis import escape
+from analysis.audit.casestudies.text_claims import claim_row
 from analysis.audit.rules import audit_row
 from analysis.method.cells import number, printed
 from analysis.method import trade
@@ -174,11 +175,16 @@ def audit_table_8_3(cells: pd.DataFrame) -> list[dict]:
     return out
 
 
-def audit_text_claims_8_3(cells: pd.DataFrame) -> list[dict]:
-    """Figures the chapter's text (line 2942) derives from Table 8.3, recomputed from its inputs."""
+def audit_text_claims_8_3(tables: dict) -> list[dict]:
+    """Figures the chapter's prose derives from Table 8.3, recomputed from the table's inputs.
+
+    ``tables`` holds Table 8.3's cells (key ``"8.3"``) and the prose statements
+    (``data/book/text_claims.csv``); the statement's number, qualifier and line are data.
+    """
+    cells = tables["8.3"]
     cvrd_pellets = number(cells, "CVRD", "Pellets")
     pellets = sum(number(cells, r, "Pellets") for r in dict.fromkeys(cells["row"]) if r != "Total")
-    return [audit_row("8.3 text (line 2942)", "CVRD", "share of pellet production", "61",
+    return [claim_row(tables, "8.3 text (line 2942)", "CVRD", "share of pellet production",
                       100 * cvrd_pellets / pellets, "100 x CVRD pellets / all pellets")]
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 from analysis.audit.judging import significant_unit
 from analysis.audit.rules import audit_row
 from analysis.io.chapter_tables import TEXT_CLAIMS
-from analysis.method.cells import number, printed
+from analysis.method.cells import number, printed, wide
 from analysis.method.printed import parse_printed
 
 
@@ -76,16 +76,19 @@ def _with_line(note: str, line: int | None) -> str:
 
 
 def judge(table: str, row: str, column: str, claim, value, *, qualifier: str = "exact",
-          tol: float = 0.0, line: int | None = None, note: str = "") -> dict:
+          tol: float = 0.0, line: int | None = None, note: str = "", tolerance: float = 0.0) -> dict:
     """One consistency audit row: ``claim`` (as printed) against ``value``.
 
     ``value`` is a number, or a ``(low, high)`` pair when the comparison side is
-    itself a range computed from printed ranges.
+    itself a range computed from printed ranges; ``tolerance`` is the error the
+    computed value carries from its rounded inputs (the standard reads it).
     """
     note = _with_line(note, line)
     if isinstance(value, tuple):
         return _judge_in_range(table, row, column, claim, value, note)
-    rec = audit_row(table, row, column, claim, value, note)
+    if qualifier in ("negative", "positive", "qualitative"):
+        return _judge_wording(table, row, column, claim, qualifier, value, note, tolerance)
+    rec = audit_row(table, row, column, claim, value, note, input_tolerance=tolerance)
     if qualifier == "exact" or rec["computed"] is None:
         return rec
     c, v = parse_printed(claim), float(value)
@@ -110,6 +113,22 @@ def judge(table: str, row: str, column: str, claim, value, *, qualifier: str = "
     return rec
 
 
+def _judge_wording(table, row, column, claim, qualifier, value, note, tolerance) -> dict:
+    """A sign stated in words ("fell", "gained share") or a description ("rapid growth")."""
+    shown = claim if qualifier == "qualitative" else qualifier
+    rec = audit_row(table, row, column, "", None, note, input_tolerance=tolerance)
+    rec["printed"] = shown
+    if value is not None and not (isinstance(value, float) and math.isnan(value)):
+        rec["computed"] = round(float(value), 6)
+    if qualifier == "qualitative" or rec["computed"] is None:
+        rec.update(status="not_derivable", rule="qualitative wording: not read as a number")
+    else:
+        ok = rec["computed"] < 0 if qualifier == "negative" else rec["computed"] > 0
+        rec.update(status="match" if ok else "mismatch",
+                   rule=f"sign of {rec['computed']:g} {'is' if ok else 'is not'} {qualifier}")
+    return rec
+
+
 def _judge_in_range(table, row, column, claim, bounds, note) -> dict:
     """A printed number judged against a range computed from printed ranges."""
     lo, hi = bounds
@@ -123,7 +142,8 @@ def _judge_in_range(table, row, column, claim, bounds, note) -> dict:
 
 #: the standard's qualifiers as the provisional judge above reads them (the standard re-judges every row)
 _LEGACY = {"plain": "exact", "exact": "exact", "about": "approx", "nearly": "approx", "over": "at least",
-           "at least": "at least", "range": "range", "at most": "exact", "qualitative": "exact"}
+           "at least": "at least", "range": "range", "at most": "exact", "qualitative": "qualitative",
+           "negative": "negative", "positive": "positive", "under": "exact"}
 
 
 def stated_claim(tables: dict, table: str, row: str, column: str) -> TextClaim:
@@ -141,10 +161,38 @@ def stated_claim(tables: dict, table: str, row: str, column: str) -> TextClaim:
     return TextClaim(c["claim_id"], c["number"], int(c["line"]), q, tol, c["measure"])
 
 
-def judge_claim(table: str, row: str, column: str, claim: TextClaim, value, note: str = "") -> dict:
+def judge_claim(table: str, row: str, column: str, claim: TextClaim, value, note: str = "",
+                tolerance: float = 0.0) -> dict:
     """:func:`judge` for a transcribed :class:`TextClaim`."""
     return judge(table, row, column, claim.text, value, qualifier=claim.qualifier, tol=claim.tol,
-                 line=claim.line, note=(claim.about + ("; " + note if note else "")))
+                 line=claim.line, note=(claim.about + ("; " + note if note else "")), tolerance=tolerance)
+
+
+def claim_row(tables: dict, table: str, row: str, column: str, value, note: str = "",
+              tolerance: float = 0.0) -> dict:
+    """The audit row (table, row, column) judging the prose statement recorded for it in
+    ``data/book/text_claims.csv`` against ``value``: the statement's number, qualifier and
+    source line come from the data, the code supplies only the other side."""
+    return judge_claim(table, row, column, stated_claim(tables, table, row, column), value, note, tolerance)
+
+
+def claim_value(tables: dict, table: str, row: str, column: str) -> float:
+    """The number of a prose statement that is the *computed* side of its audit row
+    (e.g. the text's count of shops set against Table 1.2), read from the claims data."""
+    return float(parse_printed(stated_claim(tables, table, row, column).text).value)
+
+
+def claim_line(tables: dict, table: str, row: str, column: str) -> int:
+    """Source line of the prose statement judged on an audit row."""
+    return stated_claim(tables, table, row, column).line
+
+
+def as_printed(cells: pd.DataFrame, index_name: str) -> pd.DataFrame:
+    """A cells frame as the printed grid (rows x columns), the row header named as printed."""
+    out = wide(cells)
+    out.index.name = index_name
+    out.columns.name = None
+    return out
 
 
 def cagr(first: float, last: float, years: int) -> float:
