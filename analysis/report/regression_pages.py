@@ -327,8 +327,9 @@ def table93_view(tests: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
             "relation": BLOCK_LABELS[r.block], "upgrading": r.upgrading,
             "sector": SECTOR_LABELS[r.sector], "book label": label_with_note(r.label, fn),
             "expected association": EXPECTED_WORDS.get(r.expected, r.expected), "n": int(r.n), "statistic": r.effect if np.isfinite(r.estimate) else "",
-            "estimate": r.estimate, "p (permutation)": r.p_value,
-            "interval low": r.ci_low, "interval high": r.ci_high,
+            "estimate": r.estimate, "p (permutation)": r.p_value, "p MC s.e.": r.p_mc_se,
+            "interval low": r.ci_low, "low MC s.e.": r.ci_low_mc_se,
+            "interval high": r.ci_high, "high MC s.e.": r.ci_high_mc_se,
             "OLS slope": r.model_estimate, "OLS slope SE (HC3)": r.model_se,
             "direction reading": r.verdict, "significance reading": r.verdict_strict,
         })
