@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import escape
+from analysis.report import caselinks
 from analysis.audit.rules import STATUSES
 
 BADGE_ROLE = {"match": "bdg-success", "rounding": "bdg-info", "mismatch": "bdg-danger",
@@ -29,6 +30,8 @@ BADGE_ROLE = {"match": "bdg-success", "rounding": "bdg-info", "mismatch": "bdg-d
 def _display_value(x):
     """A cell as shown: missing as an en dash, floats with up to three decimals, text as it is
     (the ``literal-table`` directive puts it on the page as a text node, never parsed)."""
+    if isinstance(x, dict):  # a link cell {"text", "doc"} (analysis.report.caselinks): kept for the directive
+        return x
     if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
         return "–"
     if isinstance(x, float):
@@ -67,7 +70,7 @@ class Page:
         """
         data = df if data is None else data
         escape.write_csv(data, self.dir / f"{name}.csv")
-        shown = df.map(_display_value)
+        shown = caselinks.link_rows(df.map(_display_value), data)  # rows naming a case link to its page
         label = self._register("table", name, title, source, [self._rel(name + ".csv")])
         nb = _notebook()
         # everything shown goes into JSON and becomes docutils text nodes (analysis.sphinx_fixes)
