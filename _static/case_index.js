@@ -4,12 +4,16 @@
 (function () {
   function init() {
     var box = document.getElementById("case-filters");
-    var table = document.getElementById("case-index-cases");
-    if (!box || !table || box.getAttribute("data-ready")) return;  // once, even if loaded twice
+    if (!box || box.getAttribute("data-ready")) return;  // once, even if loaded twice
+    var tables = ["case-index-published-cases", "case-index-new-cases"].map(function (id) {
+      var t = document.getElementById(id);
+      return t && t.tagName !== "TABLE" ? t.querySelector("table") : t;
+    }).filter(Boolean);
+    if (!tables.length) return;
     box.setAttribute("data-ready", "1");
-    if (table.tagName !== "TABLE") table = table.querySelector("table") || table;
-    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
-    var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
+    var heads = Array.prototype.map.call(tables[0].querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+    var rows = [];
+    tables.forEach(function (t) { rows = rows.concat(Array.prototype.slice.call(t.querySelectorAll("tbody tr"))); });
     var wanted = ["Sector", "Country", "CE degree", "Upgrading (sum of 4 types)"];
     var selects = [];
     wanted.forEach(function (name) {

@@ -75,12 +75,14 @@ def test_new_case_page_shares_the_template_and_adds_justifications(pages):
 
 def test_index_links_every_case_and_loads_the_local_filter(pages):
     folder, info = pages
-    spec = json.loads((folder / "downloads" / "case-index" / "cases.table.json").read_text(encoding="utf-8"))
-    docs = [r[0]["doc"] for r in spec["rows"]]
+    docs = []
+    for name in ("published_cases", "new_cases"):
+        spec = json.loads((folder / "downloads" / "case-index" / f"{name}.table.json").read_text(encoding="utf-8"))
+        docs += [r[0]["doc"] for r in spec["rows"]]
     assert docs == [f"/chapters/cases/{i}" for i in info["ids"]]
     md = (folder / "index.md").read_text(encoding="utf-8")
     assert '<div id="case-filters"' in md
-    csv = (folder / "downloads" / "case-index" / "cases.csv").read_text(encoding="utf-8")
+    csv = (folder / "downloads" / "case-index" / "published_cases.csv").read_text(encoding="utf-8")
     assert "{'text'" not in csv and "doc" not in csv.splitlines()[0]  # the download keeps plain text
     js = (ROOT / "_static" / "case_index.js").read_text(encoding="utf-8")
     assert "innerHTML" not in js and "http" not in js
@@ -121,6 +123,7 @@ def test_site_case_pages_and_row_links(site):
     assert 'id="case-textile-itaji"' in page
     assert "bibliography.html#" in page  # the source links to its bibliography entry
     index = (site / "chapters" / "cases" / "index.html").read_text(encoding="utf-8")
+    assert 'id="case-index-published-cases"' in index
     assert index.count('href="textile-itaji.html"') >= 1
     # a table row that names a case on another page links to the case page
     linked = [p for p in (site / "chapters").rglob("*.html")

@@ -381,38 +381,47 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
         Path(f"{case_id}.md").write_text("\n".join(L), encoding="utf-8")
 
 
-def _index_page(ctx: _Context, out: Path) -> None:
-    from analysis.report.present import Page
+def _index_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shown rows with link cells, plain rows for the CSV) of the case index."""
     from analysis.vocab import SECTOR_LABELS, UPGRADING_TYPES
 
-    frames = [ctx.published.assign(_origin="published")]
-    if len(ctx.new):
-        frames.append(ctx.new.assign(_origin="new"))
-    allc = pd.concat(frames, ignore_index=True)
     rows = []
-    for _, c in allc.iterrows():
+    for _, c in frame.iterrows():
         ups = [c.get(f"upgrading_{t}") for t in UPGRADING_TYPES]
         ups = [u for u in ups if u is not None and not pd.isna(u)]
         rows.append({"Case": {"text": escape.one_line(c["name"]), "doc": "/" + page_doc(c["case_id"])},
                      "Sector": SECTOR_LABELS[c["sector"]], "Country": escape.one_line(c["country"]),
                      "CE degree": _fmt(c["ce_degree"] if not pd.isna(c["ce_degree"]) else None),
-                     "Upgrading (sum of 4 types)": f"{sum(ups):g}" if ups else "–",
-                     "Edition": "published" if c["_origin"] == "published" else "new case"})
+                     "Upgrading (sum of 4 types)": f"{sum(ups):g}" if ups else "–"})
+    shown = pd.DataFrame(rows, columns=["Case", "Sector", "Country", "CE degree", "Upgrading (sum of 4 types)"])
+    plain = shown.assign(Case=[r["Case"]["text"] for r in rows], case_id=list(frame["case_id"]))
+    return shown, plain
+
+
+def _index_page(ctx: _Context, out: Path) -> None:
+    """The case index: the published cases' table (the same in every edition, so its download
+    does not change when cases are added) and, in the extended edition, the new cases' table."""
+    from analysis.report.present import Page
+
     with contextlib.chdir(out):
         page = Page("case-index")
-        shown = pd.DataFrame(rows)
-        plain = shown.assign(Case=[r["Case"]["text"] for r in rows], case_id=list(allc["case_id"]))
-        table = page.table(shown, "cases", "Every case of the edition, each linked to its page",
-                           "data/cases.csv" + (" and the new case files" if len(ctx.new) else ""), data=plain)
+        shown, plain = _index_rows(ctx.published)
+        tables = [page.table(shown, "published_cases", "The published cases of the book, each linked to its page",
+                             "data/cases.csv (book Tables 1.3, 9.1–9.6)", data=plain)]
+        if len(ctx.new):
+            shown, plain = _index_rows(ctx.new)
+            tables.append(page.table(shown, "new_cases", "The new cases of this extended edition, each linked to its page",
+                                     "the new case files (not coded by the book's authors)", data=plain))
     text = ["(case-index)=", "# Case pages", "",
             f"One page for each of the {len(ctx.published)} published cases"
             + (f" and the {len(ctx.new)} new cases" if len(ctx.new) else "")
             + ": scores against the sector, value chains, sources, the book tables the case appears in, "
             "reconciliation notes, Table 9.3 and regression context and the Chapter 10 policy menu. "
-            "Filter the list below by sector, country, CE degree or upgrading (the filters work offline; "
-            "without JavaScript the full table is shown).", "",
-            '```{raw} html', '<div id="case-filters" class="case-filters" hidden></div>', '```', "",
-            table, ""]  # _static/case_index.js: jupyter-book adds the _static scripts to every page
+            "Filter the lists below by sector, country, CE degree or upgrading (the filters work offline; "
+            "without JavaScript the full tables are shown).", "",
+            '```{raw} html', '<div id="case-filters" class="case-filters" hidden></div>', '```', ""]
+    for t in tables:
+        text += [t, ""]  # _static/case_index.js: jupyter-book adds the _static scripts to every page
     Path(out / "index.md").write_text("\n".join(text), encoding="utf-8")
 
 
