@@ -12,24 +12,18 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 import yaml
+from browser_support import CHROMIUM, SKIP_REASON, chromium, local_only, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
-    pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium "
-                "(apt-get install chromium; .ci/run does it)", allow_module_level=True)
+    pytest.skip(SKIP_REASON, allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 from analysis.paths import ROOT  # noqa: E402
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def toc_pages() -> list[str]:
@@ -40,29 +34,16 @@ def toc_pages() -> list[str]:
     return pages
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep the test output clean
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)  # port 0: a free port
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 # The browser never leaves 127.0.0.1: any other request is refused before it is
@@ -80,21 +61,13 @@ class Visit:
         self.errors: list[str] = []
         self.bad_responses: list[str] = []
         self.external: list[str] = []
-        self.context.route("**/*", self._local_only)
+        local_only(self.context, self.external)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.on("response", lambda r: self.bad_responses.append(f"{r.status} {r.url}")
                      if r.status >= 400 else None)
         self.response = self.page.goto(url, wait_until="load")
         self.page.wait_for_load_state("networkidle")
-
-    def _local_only(self, route):
-        url = route.request.url
-        if urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            self.external.append(url)
-            route.abort("blockedbyclient")
 
     def _console(self, msg):
         if msg.type != "error":
@@ -248,20 +221,14 @@ def test_search_for_nonsense_finds_nothing(visit, base_url):
 def test_new_case_page_renders_and_runs_no_injected_script(browser, two_books):
     """The extended book's profile page of a case whose name and notes carry script and
     event handlers: it loads without errors, shows the text, and nothing it carries runs."""
-    extended = two_books[1]
-    handler = functools.partial(_QuietHandler, directory=str(extended))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{server.server_address[1]}/"
+    with serve(two_books[1]) as base:
         for path in ("chapters/cases/evil-cluster.html", "chapters/cases/footwear-el-porvenir.html",
                      "chapters/extended.html"):
             context = browser.new_context()
             # record any alert() before the page's own scripts run
             context.add_init_script("window.__alerts = []; window.alert = m => window.__alerts.push(String(m));")
-            context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1"
-                          else route.abort("blockedbyclient"))
+            outside: list[str] = []
+            local_only(context, outside)
             page = context.new_page()
             errors = []
             page.on("pageerror", lambda e: errors.append(str(e)))
@@ -270,14 +237,12 @@ def test_new_case_page_renders_and_runs_no_injected_script(browser, two_books):
                 page.wait_for_load_state("networkidle")
                 assert response.status == 200
                 assert not errors, (path, errors)
+                assert not outside, (path, outside)
                 assert page.evaluate("window.__alerts") == [], path
                 assert page.title() != "pwned"
                 assert all(page.evaluate("[...document.images].map(i => i.naturalWidth)")), path
                 if "evil" in path:
-                    # shown as text (Sphinx's smart quotes may curl the quotes inside)
+                    # shown as text, character for character
                     assert "<script>alert(" in page.inner_text("main")
             finally:
                 context.close()
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -19,7 +19,7 @@ import pytest
 from analysis import escape
 from analysis.io import newcases as nc
 
-ROOT = Path(__file__).resolve().parents[1]
+from analysis.paths import ROOT  # noqa: E402
 HOSTILE = ROOT / "tests" / "data" / "hostile"
 MANIFEST = list(csv.DictReader((HOSTILE / "expected.csv").open(encoding="utf-8")))
 PWNED = Path("/tmp/hostile-pwned")

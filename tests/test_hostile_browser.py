@@ -13,22 +13,18 @@ from __future__ import annotations
 import csv
 import functools
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import pytest
+from browser_support import CHROMIUM, SKIP_REASON, chromium, local_only, serve
 
 from analysis.io import newcases as nc
 
-ROOT = Path(__file__).resolve().parents[1]
+from analysis.paths import ROOT  # noqa: E402
 HOSTILE = ROOT / "tests" / "data" / "hostile"
 ACCEPTED = [r for r in csv.DictReader((HOSTILE / "expected.csv").open(encoding="utf-8"))
             if r["outcome"] == "accepted"]
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic"]
 THEME_HANDLERS = {"window.print()", "toggleFullScreen()"}
 
 
@@ -113,33 +109,21 @@ def test_same_cases_from_two_directories_give_the_same_runs(tmp_path):
 # ------------------------------------------------------------------ in the browser
 
 if not CHROMIUM.exists():
-    pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium", allow_module_level=True)
+    pytest.skip(SKIP_REASON, allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
 def served(two_books):
     _, extended = two_books
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(extended)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", extended
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serve(extended) as url:
+        yield url, extended
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -155,15 +139,7 @@ def visit(browser, served):
         page = context.new_page()
         seen = {"dialogs": [], "outside": [], "console": []}
 
-        def route(r):
-            url = r.request.url
-            if urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:")):
-                r.continue_()
-            else:
-                seen["outside"].append(url)
-                r.abort("blockedbyclient")
-
-        context.route("**/*", route)
+        local_only(context, seen["outside"])
         page.on("dialog", lambda d: (seen["dialogs"].append(f"{d.type}: {d.message}"), d.dismiss()))
         page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: seen["console"].append(f"page error: {e}"))
@@ -226,6 +202,18 @@ def test_tables_naming_the_case_show_it_literally(row, visit):
         assert flat(case["name"]) in flat(seen["article"]), f"{case['name']!r} not shown on {path}"
 
 
+# Pages that fold the new cases into their summaries, models and verdicts: they may not
+# name every case, but nothing a case carries may run on them either.
+SUMMARY_PAGES = ["chapters/ch09_synthesis.html", "chapters/cross_sector.html", "chapters/regression.html",
+                 "chapters/table93.html", "intro.html"]
+
+
+@pytest.mark.parametrize("path", SUMMARY_PAGES)
+def test_pages_summarising_the_new_cases_run_nothing(path, visit):
+    seen = visit(path)
+    _nothing_ran(seen, path)
+
+
 def test_citation_page_lists_the_titles_literally(visit):
     seen = visit("how_to_cite.html")
     _nothing_ran(seen, "how_to_cite.html")
@@ -240,8 +228,7 @@ def test_search_results_show_titles_literally(browser, served):
     context = browser.new_context()
     page = context.new_page()
     dialogs, outside = [], []
-    context.route("**/*", lambda r: r.continue_() if urlsplit(r.request.url).hostname == "127.0.0.1"
-                  else (outside.append(r.request.url), r.abort("blockedbyclient")))
+    local_only(context, outside)
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(urljoin(base, "search.html?q=case"), wait_until="load")
     page.wait_for_function("document.querySelectorAll('ul.search li').length >= 10", timeout=30_000)
