@@ -51,16 +51,21 @@ def _project(src: Path, ids: list[str]) -> None:
 def build_preview(case_file: Path, case_id: str | None = None, preview_dir: Path = PREVIEW) -> Path:
     """Validate ``case_file``, write its page(s), build them; returns the HTML of ``case_id``
     (default: the file's first case)."""
-    from analysis.book.build import prepare_cases
     from analysis.book.casepages import write_case_pages
+    from analysis.io.newcases import default_published_ids, load_new_cases
 
     t0 = time.perf_counter()
     case_file = Path(case_file)
-    inbox = preview_dir / "input"
+    # the case file is copied inside the project (case paths outside it are refused by the loader)
+    import hashlib
+
+    inbox = BUILD_DIR / "preview-input" / hashlib.sha256(str(Path(preview_dir).resolve()).encode()).hexdigest()[:12]
     shutil.rmtree(inbox, ignore_errors=True)
     inbox.mkdir(parents=True)
     shutil.copy2(case_file, inbox / case_file.name)
-    cases_rel, cases = prepare_cases(inbox)  # validation first: nothing is built from a bad file
+    # validation first (the same validator as the build): nothing is built from a bad file
+    cases = load_new_cases(inbox, set(default_published_ids() or ()))
+    cases_rel = inbox.resolve().relative_to(ROOT).as_posix()
     ids = list(cases["case_id"])
     if case_id is not None and case_id not in ids:
         raise SystemExit(f"{case_file}: no case {case_id!r} (cases: {', '.join(ids)})")
