@@ -414,7 +414,7 @@ def _index_page(ctx: _Context, out: Path) -> None:
                                      "the new case files (not coded by the book's authors)", data=plain))
     text = ["(case-index)=", "# Case pages", "",
             f"One page for each of the {len(ctx.published)} published cases"
-            + (f" and the {len(ctx.new)} new cases" if len(ctx.new) else "")
+            + ((f" and the {len(ctx.new)} new cases" if len(ctx.new) > 1 else " and the new case") if len(ctx.new) else "")
             + ": scores against the sector, value chains, sources, the book tables the case appears in, "
             "reconciliation notes, Table 9.3 and regression context and the Chapter 10 policy menu. "
             "Filter the lists below by sector, country, CE degree or upgrading (the filters work offline; "
