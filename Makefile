@@ -10,7 +10,7 @@ FAST   := -m "not slow"
 # Optional: CASES=dir of new case files, PARAMS=YAML file of notebook parameters
 BUILD_ARGS := $(if $(CASES),--cases $(CASES)) $(if $(PARAMS),--params $(PARAMS)) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: book pdf test test-fast venv lock bench bench-build clean screenshots
+.PHONY: book pdf test test-fast venv lock bench bench-build bench-build-smoke preview clean screenshots
 
 book: $(STAMP)
 	$(BIN)/python -m analysis.book $(BUILD_ARGS)
@@ -54,6 +54,15 @@ bench: $(STAMP)
 # Build timings: clean, no-change, one new case, naive jupyter-book, floor (several minutes)
 bench-build: $(STAMP)
 	$(BIN)/python bench/bench_build.py --json _build/bench-build.json
+
+# One case file's profile page, rebuilt (WATCH=1: on every save). CASE=path/to/file.yaml
+preview: $(STAMP)
+	@test -n "$(CASE)" || (echo "usage: make preview CASE=path/to/file.yaml [WATCH=1]"; exit 2)
+	$(BIN)/python -m analysis.book.preview $(CASE) $(if $(WATCH),--watch)
+
+# The CI smoke version: 20 synthetic cases, per-case cost only (a few minutes)
+bench-build-smoke: $(STAMP)
+	$(BIN)/python bench/bench_build.py --smoke --json _build/bench-build-smoke.json
 
 clean:
 	rm -rf _build

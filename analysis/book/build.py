@@ -197,19 +197,19 @@ def extended_runs(runs: list[Run], cases_rel: str, cases) -> list[Run]:
             r.parameters.setdefault("case_set", "extended")  # show the side-by-side unless the user chose otherwise
     extra = [Run("chapters/extended.md", "chapters/extended", {"cases_dir": cases_rel}, None,
                  [*DEFAULT_INPUTS, f"{cases_rel}/*"])]
-    for _, case in cases.iterrows():
-        extra.append(Run("chapters/case_profile.md", f"chapters/cases/{case['case_id']}",
-                         {"cases_dir": cases_rel, "case_id": case["case_id"]},
-                         f"New case: {case['name']}", [*DEFAULT_INPUTS, f"{cases_rel}/*"]))
+    # the new cases' own pages are not runs: analysis.book.casepages writes them (with the
+    # published cases' pages) in the build process, one execution for all
     return runs + extra
 
 
 def extended_toc(base: dict, runs: list[Run]) -> dict:
     """The table of contents with an 'Extended edition' part for the extra pages."""
-    pages = [r.output for r in runs if r.output == "chapters/extended" or r.output.startswith("chapters/cases/")]
+    pages = [r.output for r in runs if r.output == "chapters/extended"]
     if not pages:
         return base
     toc = json.loads(json.dumps(base))
+    # the new cases' pages are matched by the glob entry of chapters/cases/index in _toc.yml,
+    # so adding a case does not change the table of contents (and Sphinx re-reads only it)
     toc["parts"].append({"caption": "Extended edition (new cases)", "numbered": True,
                          "chapters": [{"file": p} for p in pages]})
     return toc
@@ -330,6 +330,112 @@ def set_title(nb, title: str) -> None:
     raise BuildError("notebook has no '# ' title to replace")
 
 
+def _quiet_kernel_manager():
+    """A kernel manager on IPC sockets with its own socket folder: no TCP port to race for when
+    several kernels start at once (issue 9 item 6), and the kernel's own log (start-up notices,
+    the "KeyboardInterrupt caught in kernel" of its shutdown) goes to a file in the run's work
+    folder instead of the build's terminal. Errors of a cell still reach the build through the
+    kernel protocol (papermill raises them with the cell named)."""
+    import tempfile
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class _Quiet(AsyncKernelManager):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            # a short private folder: Unix socket paths are limited to ~100 characters
+            kwargs.setdefault("ip", os.path.join(tempfile.mkdtemp(prefix="uk-"), "k"))
+            super().__init__(*args, **kwargs)
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            log_path = Path(os.path.dirname(self.ip)) / "kernel.log"
+            self._kernel_log = open(log_path, "ab")  # noqa: SIM115 - closed at cleanup
+            kw["stdout"] = kw["stderr"] = self._kernel_log
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart)
+            if getattr(self, "_kernel_log", None):
+                self._kernel_log.close()
+            shutil.rmtree(os.path.dirname(self.ip), ignore_errors=True)
+
+    return _Quiet
+
+
+def __getattr__(name):  # QuietKernelManager is built on first use: jupyter_client loads only in workers
+    if name == "QuietKernelManager":
+        cls = _quiet_kernel_manager()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(name)
+
+
+#: one kernel per worker process, reused by the notebooks that worker executes (imports paid
+#: once per worker, not once per notebook); UPGRADING_REUSE_KERNELS=0 starts one per notebook
+REUSE_KERNELS = os.environ.get("UPGRADING_REUSE_KERNELS", "1") != "0"
+_WORKER_KM = None
+
+
+def _worker_kernel(work: Path, source: str):
+    """This worker's kernel manager, its kernel made ready for the next notebook: user
+    namespace cleared (``%reset -f``), figures closed, working folder and notebook name set.
+    ``None`` (papermill starts a kernel of its own) when reuse is off; a new manager when
+    the kernel has died."""
+    global _WORKER_KM
+    if not REUSE_KERNELS:
+        return None
+    km = _WORKER_KM
+    if km is not None and km.has_kernel:
+        from jupyter_core.utils import run_sync
+
+        if not run_sync(km.is_alive)():
+            km = None
+    if km is None or not km.has_kernel:
+        import atexit
+
+        _WORKER_KM = km = __getattr__("QuietKernelManager")(kernel_name="python3")
+
+        def _stop(km=km):
+            from jupyter_core.utils import run_sync
+
+            if km.has_kernel:
+                run_sync(km.shutdown_kernel)(now=True)
+
+        atexit.register(_stop)
+        return km  # papermill starts it, in the run's folder
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply = kc.execute_interactive(
+            "%reset -f\nimport os as _o\n"
+            f"_o.chdir({str(work)!r}); _o.environ['UPGRADING_NOTEBOOK'] = {source!r}\n"
+            "import sys as _s\nif 'matplotlib.pyplot' in _s.modules: _s.modules['matplotlib.pyplot'].close('all')\n"
+            "del _o, _s", timeout=60, store_history=False)
+        if reply["content"]["status"] != "ok":
+            raise BuildError(f"could not prepare the kernel for {source}: {reply['content'].get('evalue')}")
+    finally:
+        kc.stop_channels()
+    return km
+
+
+def _renumber(nb_path: Path) -> None:
+    """Execution counts from 1 in each notebook, as if its kernel were fresh (a reused
+    kernel keeps counting), so a page does not depend on what ran before it."""
+    import nbformat
+
+    nb = nbformat.read(nb_path, as_version=4)
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            n += 1
+            cell.execution_count = n
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = n
+    nbformat.write(nb, nb_path)
+
+
 def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, float, bool]:
     """Execute one run into ``stage`` (or restore it from the cache). Returns (output, seconds, cached)."""
     import jupytext
@@ -349,21 +455,14 @@ def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, 
         jupytext.write(nb, work / "source.ipynb")
         os.environ["UPGRADING_NOTEBOOK"] = run.source  # read by analysis.report.present for captions
         try:
-            for attempt in range(3):
-                try:
-                    pm.execute_notebook(str(work / "source.ipynb"), str(work / "notebook.ipynb"),
-                                        parameters=run.parameters, kernel_name="python3", cwd=str(work),
-                                        progress_bar=False, request_save_on_cell_execute=False)
-                    break
-                except PapermillExecutionError:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - only start-up failures are retried
-                    # two kernels started at once can race for the same local port and die at
-                    # start-up; that is not the notebook's fault, so start it again
-                    startup = "Kernel died" in str(exc) or type(exc).__name__ == "ZMQError"
-                    if not startup or attempt == 2:
-                        raise
-                    time.sleep(1 + attempt)
+            km = _worker_kernel(work, run.source)
+            extra = {"km": km} if km is not None else {}
+            pm.execute_notebook(str(work / "source.ipynb"), str(work / "notebook.ipynb"),
+                                parameters=run.parameters, kernel_name="python3", cwd=str(work),
+                                progress_bar=False, request_save_on_cell_execute=False, log_output=False,
+                                kernel_manager_class="analysis.book.build.QuietKernelManager", **extra)
+            if km is not None:
+                _renumber(work / "notebook.ipynb")
         except PapermillExecutionError as exc:
             shutil.rmtree(work, ignore_errors=True)
             raise BuildError(f"{run.source} (page {run.output}) failed in cell {exc.exec_count or exc.cell_index}: "
@@ -505,6 +604,10 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
             write_citation_page = None
         if write_citation_page is not None:
             write_citation_page(stage, collect_manifests(cache_dir, keys, runs))
+        if "chapters/cases" in json.dumps(base_toc):
+            from analysis.book.casepages import write_case_pages
+
+            write_case_pages(stage, cases_rel if cases_dir is not None else "", cache_dir, log=log)
         digest = stage_digest(stage)
         last_html = workdir / "last_html.json"
         recorded = json.loads(last_html.read_text()) if last_html.exists() else {}
@@ -512,17 +615,11 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
             log(f"HTML inputs unchanged since the last build: {out} kept as it is "
                 f"({time.perf_counter() - t_start:.1f}s)")
             return out
-        log("building HTML with jupyter-book (warnings are errors)")
+        sphinx_html = sphinx_build(stage, workdir, out)
         html_new = out.with_name(f"{out.name}.new-{os.getpid()}")
         shutil.rmtree(html_new, ignore_errors=True)
-        jb = Path(sys.executable).parent / "jupyter-book"
-        proc = subprocess.run([str(jb), "build", str(stage), "--path-output", str(stage / "_out"),
-                               "-W", "-n", "--keep-going"], capture_output=True, text=True)
-        if proc.returncode != 0:
-            tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
-            raise BuildError(f"jupyter-book build failed (exit {proc.returncode}):\n{tail}")
         out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(stage / "_out" / "_build" / "html"), str(html_new))
+        shutil.copytree(sphinx_html, html_new)
         _swap_in(html_new, out)
         recorded[str(out)] = digest
         last_html.write_text(json.dumps(recorded, indent=1, sort_keys=True))
@@ -532,6 +629,63 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
         shutil.rmtree(stage, ignore_errors=True)
         for leftover in out.parent.glob(f"{out.name}.new-*"):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+#: Sphinx processes reading pages in parallel (``-j``); 1 on a busy 2-core machine reads as fast
+SPHINX_JOBS = int(os.environ.get("UPGRADING_SPHINX_JOBS", "1"))
+
+
+def run_sphinx(src: str | Path, out: str | Path, jobs: int = 1, strict: bool = True, quiet: bool = False) -> int:
+    """``jupyter-book build SRC --path-output OUT -W -n --keep-going`` through jupyter-book's
+    Python entry (:func:`jupyter_book.sphinx.build_sphinx`), which also takes Sphinx's
+    parallel ``jobs``. Incremental: the environment in ``OUT/_build/.doctrees`` is reused."""
+    from jupyter_book.sphinx import build_sphinx
+
+    src, out = Path(src), Path(out)
+    overrides = {"external_toc_path": (src / "_toc.yml").as_posix(), "latex_individualpages": False}
+    if strict:
+        overrides["nitpicky"] = True
+    result = build_sphinx(src, out / "_build" / "html", use_external_toc=True, noconfig=True,
+                          path_config=src / "_config.yml", confoverrides=overrides,
+                          builder="html", warningiserror=strict, keep_going=strict, jobs=jobs, quiet=quiet)
+    if isinstance(result, Exception):
+        print(f"{type(result).__name__}: {result}", file=sys.stderr)
+        return 1
+    return int(result or 0)
+
+
+def sphinx_build(stage: Path, workdir: Path, out: Path) -> Path:
+    """Run jupyter-book (Sphinx) on a copy of ``stage`` kept between builds, and return its HTML folder.
+
+    The copy (``workdir/sphinx/<out name>/src``) is synchronised file by file: a file whose
+    bytes did not change keeps its modification time, and the Sphinx environment
+    (doctrees, in ``.../out``) is kept, so Sphinx reads again only the pages that changed
+    (incremental build). A failed build removes the environment, so the next build reads
+    every page again and reports the same warnings. The returned folder is copied into
+    place by the caller: the published book is replaced only after success.
+    """
+    import fcntl
+
+    from analysis.book.casepages import _sync_tree
+
+    base = workdir / "sphinx" / hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
+    base.mkdir(parents=True, exist_ok=True)
+    with open(base / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two builds into the same book wait for each other
+        src = base / "src"
+        changed = _sync_tree(stage, src)
+        log(f"building HTML with jupyter-book (warnings are errors; {changed} source files changed)")
+        code = (f"import sys; from analysis.book.build import run_sphinx; "
+                f"sys.exit(run_sphinx({str(src)!r}, {str(base / 'out')!r}, jobs={SPHINX_JOBS}))")
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        if proc.returncode != 0:
+            shutil.rmtree(base / "out", ignore_errors=True)
+            tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
+            raise BuildError(f"jupyter-book build failed (exit {proc.returncode}):\n{tail}")
+        for line in proc.stdout.splitlines():
+            if line.startswith("updating environment:"):
+                log("sphinx " + line.strip())
+        return base / "out" / "_build" / "html"
 
 
 def stage_digest(stage: Path) -> str:

@@ -103,6 +103,20 @@ class LiteralTable(SphinxDirective):
     required_arguments = 1
     option_spec = {"name": directives.unchanged, "class": directives.class_option}
 
+    def _link(self, cell: dict):
+        """A cell linking to another page, its text a literal text node. A link to a page
+        that is not part of this build (a new case in the published edition) is plain text."""
+        text, doc = str(cell.get("text", "")), str(cell.get("doc", ""))
+        para = nodes.paragraph(text, "")
+        if doc.lstrip("/") not in self.env.found_docs:
+            para += nodes.Text(text)
+            return para
+        ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=doc, refexplicit=True,
+                                    refwarn=True, refdoc=self.env.docname)
+        ref += nodes.inline(text, text, classes=["xref", "std", "std-doc"])
+        para += ref
+        return para
+
     def run(self):
         rel, path = self.env.relfn2path(self.arguments[0], self.env.docname)
         self.env.note_dependency(rel)
@@ -120,7 +134,9 @@ class LiteralTable(SphinxDirective):
             r = nodes.row(ids=[nodes.make_id(rid)] if rid else [])
             for cell in cells:
                 entry = nodes.entry()
-                if cell is not None and cell != "":
+                if isinstance(cell, dict):  # {"text", "doc"}: a link to a page (analysis.report.caselinks)
+                    entry += self._link(cell)
+                elif cell is not None and cell != "":
                     entry += nodes.paragraph(str(cell), str(cell))
                 r += entry
             return r

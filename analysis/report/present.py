@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import escape, vocab
+from analysis.report import caselinks
 from analysis.audit.rules import STATUSES
 from analysis.report import format as fmt
 
@@ -28,7 +29,10 @@ BADGE_ROLE = {"match": "bdg-success", "rounding": "bdg-info", "mismatch": "bdg-d
 
 
 def _display_value(x):
-    """A cell as shown (kept for callers): :func:`analysis.report.format.cell`."""
+    """A cell as shown (kept for callers): :func:`analysis.report.format.cell`; a link cell
+    {"text", "doc"} (analysis.report.caselinks) is kept for the directive."""
+    if isinstance(x, dict):
+        return x
     return fmt.cell(x)
 
 
@@ -80,6 +84,7 @@ class Page:
         if isinstance(precision, dict):
             precision = {vocab.column_label(k): v for k, v in precision.items()}
         shown = fmt.display_frame(vocab.relabel(df), precision)
+        shown = caselinks.link_rows(shown, data)  # rows naming a case link to its page
         label = self._register("table", name, title, source, [self._rel(stem + ".csv")])
         nb = _notebook()
         # everything shown goes into JSON and becomes docutils text nodes (analysis.sphinx_fixes)

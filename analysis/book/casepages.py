@@ -1,0 +1,498 @@
+"""One page per case, all written by one execution (issue 12 item 6, issue 15).
+
+    python -m analysis.book.casepages OUT_DIR [--cases DIR] [--formats png,svg,pdf]
+
+:func:`write_case_pages` writes, into ``OUT_DIR/chapters/cases/``, a MyST page
+for each of the 40 published cases (``data/cases.csv``) and for every new case
+of a ``--cases`` directory, plus ``index.md``, a case index filterable by
+sector, country, CE degree and upgrading (``_static/case_index.js``, no outside
+request). It runs in the build's own process: no kernel per case.
+
+Every page has the same template: scores and codes against the case's sector
+(one themed figure, PNG at screen resolution; SVG/PDF only on demand with
+``formats``), its value chains, its sources linked to the bibliography
+(``data/case_references.csv``), every book table it appears in with printed
+pages (``data/reconciliation.csv`` through :func:`analysis.io.bookref.book_ref`),
+its reconciliation notes (name variants), the Table 9.3 and regression context,
+and the Chapter 10 policy menu aimed at its weakest points
+(:mod:`analysis.method.policy`). New cases add their coder's justifications.
+
+Labels are stable: ``case-<case_id>`` for the page, ``case-<case_id>-<name>``
+for its tables and figure. Case text is data: it reaches MyST only through
+:func:`analysis.escape.myst`, tables through :meth:`Page.table` (literal-table
+directive, text nodes).
+
+Pages are cached by content: a page whose inputs (the case row, its sector's
+published cases, the data and the code) are unchanged is copied from
+``cache_dir`` instead of being rendered again, and files are only rewritten
+when their bytes differ, so Sphinx re-reads only what changed.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import escape
+from analysis.paths import ROOT
+
+CASES_DIR = "chapters/cases"
+#: bump when the page template changes in a way the code hash would not show
+TEMPLATE_VERSION = "1"
+_BIBKEY = re.compile(r"^[A-Za-z0-9_.:+-]{1,80}$")
+SCREEN_DPI = 100
+
+
+def page_doc(case_id: str) -> str:
+    """The document name of a case's page (what links point to)."""
+    return f"{CASES_DIR}/{case_id}"
+
+
+def _fmt(v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+        return "–"
+    try:
+        if pd.isna(v):
+            return "–"
+    except (TypeError, ValueError):
+        pass
+    if isinstance(v, float) and v.is_integer():
+        return f"{int(v)}"
+    return str(v)
+
+
+def _code_hash() -> str:
+    """Hash of the code that shapes a case page (this module and the analysis package)."""
+    h = hashlib.sha256(TEMPLATE_VERSION.encode())
+    for p in sorted((ROOT / "analysis").rglob("*.py")):
+        if "__pycache__" in p.parts or p.parts[-2] == "book" and p.name not in ("casepages.py",):
+            continue
+        h.update(p.relative_to(ROOT).as_posix().encode())
+        h.update(p.read_bytes())
+    for p in sorted((ROOT / "data").rglob("*.csv")) + [ROOT / "requirements.txt"]:
+        h.update(p.as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+_BASE: dict = {}  # code/data hash -> the published part of a context (kept warm in a watching preview)
+
+
+class _Context:
+    """Everything shared by all case pages, loaded once (the published part once per process
+    while code and data are unchanged)."""
+
+    def __init__(self, cases_dir: str = "", key: str = ""):
+        from analysis.io import extended as ext
+        from analysis.io.data import load_book_data
+        from analysis.method import policy
+        from analysis.method.indices import with_indices
+
+        if key not in _BASE:
+            _BASE.clear()
+            data = load_book_data()
+            published = with_indices(data.cases)
+            _BASE[key] = {"data": data, "published": published,
+                          "refs": pd.read_csv(ROOT / "data" / "case_references.csv", dtype=str, keep_default_na=False),
+                          "t101": policy.read_table_10_1(), "t102": policy.read_table_10_2(),
+                          "figures": _SectorFigures(published)}
+        b = _BASE[key]
+        self.data, self.published, self.refs = b["data"], b["published"], b["refs"]
+        self.t101, self.t102, self.figures = b["t101"], b["t102"], b["figures"]
+        _, _, new = ext.load_samples(cases_dir, self.data) if cases_dir else (None, None, self.data.cases.iloc[0:0])
+        self.new = with_indices(new) if len(new) else new
+        self.raw_new = new
+        self.rec = self.data.reconciliation
+        self.t93 = self.data.table_9_3
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly these bytes (keeps mtimes, so
+    Sphinx does not re-read an unchanged page)."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
+
+
+def _sync_tree(src: Path, dest: Path) -> int:
+    """Make ``dest`` hold exactly ``src``'s files, rewriting only the files that differ."""
+    changed = 0
+    wanted = set()
+    for f in src.rglob("*"):
+        if f.is_file():
+            rel = f.relative_to(src)
+            wanted.add(rel)
+            changed += _write_if_changed(dest / rel, f.read_bytes())
+    if dest.exists():
+        for f in list(dest.rglob("*")):
+            if f.is_file() and f.relative_to(dest) not in wanted:
+                f.unlink()
+                changed += 1
+    return changed
+
+
+# ---------------------------------------------------------------- one page
+
+def _scores_table(case: pd.Series, sector_cases: pd.DataFrame) -> pd.DataFrame:
+    from analysis.vocab import UPGRADING_TYPES
+
+    rows = []
+    for t in UPGRADING_TYPES:
+        col = f"upgrading_{t}"
+        vals = pd.to_numeric(sector_cases[col], errors="coerce").dropna()
+        rows.append({"Item": f"{t.capitalize()} upgrading (0–3)", "This case": _fmt(case.get(col)),
+                     "Sector mean": f"{vals.mean():.2f}" if len(vals) else "–",
+                     "Sector range": f"{vals.min():g}–{vals.max():g}" if len(vals) else "–",
+                     "Cases scored": str(len(vals))})
+    deg = case.get("ce_degree")
+    counts = sector_cases["ce_degree"].astype(str).value_counts()
+    rows.append({"Item": "Collective-efficiency degree", "This case": _fmt(deg if not pd.isna(deg) else None),
+                 "Sector mean": "–",
+                 "Sector range": ", ".join(f"{k}: {v}" for k, v in counts.items() if k not in ("nan", "<NA>")) or "–",
+                 "Cases scored": str(int(sector_cases["ce_degree"].notna().sum()))})
+    return pd.DataFrame(rows)
+
+
+def _chains_table(case: pd.Series, sector_cases: pd.DataFrame) -> pd.DataFrame:
+    from analysis.vocab import CHAIN_LABELS, GOVERNANCE_CODES
+
+    rows = []
+    for c, label in CHAIN_LABELS.items():
+        v = case.get(f"gov_{c}")
+        codes = pd.to_numeric(sector_cases[f"gov_{c}"], errors="coerce")
+        rows.append({"Value chain": label, "Code": _fmt(v),
+                     "Meaning": GOVERNANCE_CODES.get(int(v), "") if v is not None and not pd.isna(v) else "not coded",
+                     "Sector cases in this chain": f"{int((codes > 0).sum())} of {int(codes.notna().sum())}"})
+    return pd.DataFrame(rows)
+
+
+class _SectorFigures:
+    """The 'case against its sector' figure, drawn once per sector and saved once per case.
+
+    The published cases of a sector (dots, with the mean as a bar) are the same on every
+    page of that sector, so each sector's figure is built once; for each case only its
+    marker (a diamond with a dark edge: shape and colour, not colour alone) and the
+    'not scored' note change before the PNG is written. Fixed layout (no tight bounding
+    box), screen resolution: about 0.05 s a case. SVG/PDF only when asked for.
+    """
+
+    TYPES = ("product", "process", "functional", "intersectoral")
+
+    def __init__(self, published: pd.DataFrame):
+        self.published = published
+        self._figs: dict = {}
+
+    def _build(self, sector: str):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        import numpy as np
+
+        fig = plt.figure(figsize=(6.5, 3.0), dpi=SCREEN_DPI)
+        ax = fig.add_axes((0.11, 0.17, 0.58, 0.78))
+        cases = self.published[self.published["sector"] == sector]
+        rng = np.random.default_rng(0)
+        for i, t in enumerate(self.TYPES):
+            vals = pd.to_numeric(cases[f"upgrading_{t}"], errors="coerce").dropna().to_numpy()
+            if len(vals):
+                ax.scatter(i + rng.uniform(-0.15, 0.15, len(vals)), vals, s=22, color="0.55", alpha=0.8,
+                           marker="o", label="published cases" if i == 0 else None, zorder=2)
+                ax.scatter([i], [vals.mean()], marker="_", s=700, color="0.15", linewidths=2,
+                           label="sector mean" if i == 0 else None, zorder=3)
+        mark = ax.scatter([], [], marker="D", s=70, color="#d55e00", edgecolors="black", linewidths=0.8,
+                          label="this case", zorder=4)
+        note = ax.text(0.01, 0.97, "", transform=ax.transAxes, fontsize=8, va="top")
+        ax.set_xticks(range(4), list(self.TYPES), fontsize=9)
+        ax.set_yticks(range(4))
+        ax.set(xlim=(-0.5, 3.5), ylim=(-0.3, 3.3))
+        ax.set_xlabel("Type of upgrading", fontsize=9)
+        ax.set_ylabel("Score (0 absent – 3 high)", fontsize=9)
+        ax.grid(axis="y", color="0.9", zorder=0)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+        fig.canvas.draw()  # everything but the case's own marks, drawn once per sector
+        bg = fig.canvas.copy_from_bbox(fig.bbox)
+        self._figs[sector] = (fig, ax, mark, note, bg)
+        return self._figs[sector]
+
+    def save(self, case: pd.Series, folder: Path, formats: tuple[str, ...]) -> None:
+        import numpy as np
+
+        fig, ax, mark, note, bg = self._figs.get(case["sector"]) or self._build(case["sector"])
+        vals = [case.get(f"upgrading_{t}") for t in self.TYPES]
+        pts = [(i, float(v)) for i, v in enumerate(vals) if v is not None and not pd.isna(v)]
+        mark.set_offsets(np.array(pts) if pts else np.empty((0, 2)))
+        missing = [t for t, v in zip(self.TYPES, vals) if v is None or pd.isna(v)]
+        note.set_text("not scored: " + ", ".join(missing) if missing else "")
+        meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
+        import matplotlib.pyplot as plt
+
+        if "png" in formats:  # blit: the sector's background, then the case's marks only
+            from PIL import Image
+
+            fig.canvas.restore_region(bg)
+            ax.draw_artist(mark)
+            ax.draw_artist(note)
+            Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(folder / "against_sector.png")
+        with plt.rc_context({"svg.hashsalt": "upgrading-to-compete"}):
+            for ext in formats:
+                if ext != "png":
+                    fig.savefig(folder / f"against_sector.{ext}", metadata=meta[ext])
+
+
+def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...] = ("png",)) -> None:
+    """Write ``out/<case_id>.md`` and ``out/downloads/case-<case_id>/`` for one case."""
+    from analysis.io.bookref import book_ref
+    from analysis.method import policy
+    from analysis.report.present import Page
+    from analysis.vocab import SECTOR_LABELS
+
+    is_new = case_id in set(ctx.new["case_id"]) if len(ctx.new) else False
+    frame = ctx.new if is_new else ctx.published
+    case = frame.set_index("case_id").loc[case_id]
+    sector = case["sector"]
+    sector_cases = ctx.published[ctx.published["sector"] == sector]
+    m = escape.myst
+    slug = f"case-{case_id}"
+    with contextlib.chdir(out):
+        page = Page(slug)
+        folder = Path("downloads") / slug
+        ctx.figures.save(case, folder, formats)
+        L = [f"({slug})=", f"# {m(case['name'])}", ""]
+        origin = ("A new case, coded by " + m(case.get("coder")) + (f" on {m(case.get('coded_on'))}" if
+                  escape.text(case.get("coded_on")) else "") + ". It was not coded by the book's authors: "
+                  "its scores are shown beside the published cases of its sector, never mixed into the "
+                  "published results.") if is_new else \
+            (f"A published case of the book (Chapter {m(case['book_chapter'])})." if escape.text(case.get("book_chapter"))
+             else "A published case of the book (coded in Chapter 9).")
+        L += [f"**{m(case['industry'])}** in {m(case['location'])}, {m(case['country'])}. "
+              f"Sector: {{doc}}`{SECTOR_LABELS[sector]} <../sectors/{sector}>`. {origin}", ""]
+        if is_new and escape.text(case.get("coding_basis")):
+            L += [f"Coding basis: {m(case.get('coding_basis'))}", ""]
+        if escape.text(case.get("notes")):
+            L += [f"Notes: {m(case.get('notes'))}", ""]
+
+        L += ["## Scores against the sector", ""]
+        L.append(page.table(_scores_table(case, sector_cases), "scores",
+                            f"Upgrading scores and CE degree of the case against the published {SECTOR_LABELS[sector].lower()} cases",
+                            "book Tables 9.4–9.6 and 9.1" + (" and the case file" if is_new else "")))
+        caption = (f"Upgrading scores of this case (diamond) against the published cases of the "
+                   f"{SECTOR_LABELS[sector].lower()} sector (dots; bar: mean).")
+        label = page._register("figure", "against_sector", caption, "book Tables 9.4–9.6",
+                               [page._rel(f"against_sector.{e}") for e in formats])
+        extra = [e for e in formats if e != "png"]
+        links = "".join(f" {{download}}`{e.upper()} <{page._rel('against_sector.' + e)}>`" for e in extra)
+        L += [f"```{{figure}} {page._rel('against_sector.png')}", f":name: {label}",
+              ":alt: Strip plot of the sector's upgrading scores with this case highlighted", ":width: 100%", "",
+              m(caption) + (" Download:" + links if links else ""), "```", ""]
+
+        L += ["## Value chains", ""]
+        L.append(page.table(_chains_table(case, sector_cases), "chains",
+                            "Governance codes of the case's value chains (Table 9.2 coding)",
+                            "book Table 9.2" if not is_new else "the case file"))
+
+        if is_new:
+            from analysis.io.newcases import justifications_long
+            from analysis.method.indices import EE_COMPONENTS, JA_COMPONENTS
+
+            just = justifications_long(ctx.raw_new[ctx.raw_new["case_id"] == case_id]).drop(columns="case_id")
+            L += ["## Scores and their justifications", ""]
+            L.append(page.table(just, "justifications", "Every score of the case with the coder's justification",
+                                f"case file {Path(escape.text(case.get('source_file'))).name}"))
+            comps = pd.DataFrame({"component": [*EE_COMPONENTS, *JA_COMPONENTS],
+                                  "group": ["external economies"] * 4 + ["joint action"] * 4,
+                                  "score (0-3)": [case.get(c) for c in (*EE_COMPONENTS, *JA_COMPONENTS)]})
+            L += ["## Collective efficiency", ""]
+            L.append(page.table(comps, "ce_components", "Collective-efficiency components of the case", "the case file"))
+            L += [f"CE index: {_fmt(case.get('ce_index'))} (scale 0–12); CE degree: "
+                  f"{m(_fmt(case.get('ce_degree')))}.", ""]
+
+        L += ["## Sources", ""]
+        refs = ctx.refs[ctx.refs["case_id"] == case_id]
+        if len(refs):
+            for _, r in refs.iterrows():
+                key = r["bibkey"]
+                cite = f" {{cite:p}}`{key}`" if _BIBKEY.match(key) else ""
+                L.append(f"- {m(r['as_printed'])}{cite}")
+            L += ["", "Full entries: {doc}`../../bibliography`.", ""]
+        else:
+            L += [f"As given by the case file: {m(case.get('sources'))}" if is_new else
+                  f"As printed: {m(case.get('sources'))}", ""]
+
+        rec = ctx.rec[ctx.rec["case_id"] == case_id]
+        L += ["## Where the book shows this case", ""]
+        if len(rec):
+            rows = []
+            for _, r in rec.iterrows():
+                try:
+                    where = book_ref(r["table"])
+                except KeyError:
+                    where = f"Table {r['table']}"
+                rows.append({"Book table": where, "Printed as": r["printed_label"], "Group": r["group"],
+                             "Line of the text": r["line"], "Reconciliation": r["decision"],
+                             "Evidence": r["evidence"]})
+            tab = pd.DataFrame(rows)
+            L.append(page.table(tab, "book_tables", "Every book table the case appears in, with its printed "
+                                "label and how it was matched to the case list",
+                                "data/reconciliation.csv; pages from data/provenance.csv"))
+            variants = sorted(set(tab["Printed as"]) - {escape.text(case["name"])})
+            if variants:
+                L += ["Name variants printed in the book: " + "; ".join(m(v) for v in variants) + ".", ""]
+        else:
+            L += ["Not in the book's tables (a new case).", ""]
+
+        t93 = ctx.t93[ctx.t93["sector"] == sector]
+        if len(t93):
+            tt = pd.DataFrame({"Row of Table 9.3": [(b.replace("_", " ") + (f" ({u})" if escape.text(u) else ""))
+                                                   for b, u in zip(t93["block"], t93["upgrading"])],
+                               "Label printed for the sector": t93["label"].tolist()})
+            L += ["## Table 9.3 and regression context", ""]
+            L.append(page.table(tt, "table93", f"Table 9.3's labels for the {SECTOR_LABELS[sector].lower()} sector",
+                                book_ref("9.3")))
+        complete = all(not pd.isna(case.get(c)) for c in
+                       ("ce_degree", "upgrading_product", "upgrading_process", "upgrading_functional"))
+        L += ["How these labels hold against the case scores: {doc}`../table93`. "
+              + ("The case has a CE degree and upgrading scores, so it "
+                 + ("enters the extended-sample regressions" if is_new else "is in the sample")
+                 + " of {doc}`../regression`." if complete else
+                 "The case lacks a CE degree or an upgrading score, so it is not in the regression sample "
+                 "({doc}`../regression`)."), ""]
+
+        L += ["## Policy priorities for this case (book Chapter 10)", "",
+              "The book's sectoral priorities (Table 10.2) for the case's sector, and the actions of its menu "
+              "(Table 10.1) aimed at the case's weakest rated components and upgrading types.", ""]
+        row = dict(case.to_dict(), case_id=case_id)
+        weak = policy.weakest_components(row)
+        L += ["Weakest rated items: " + (", ".join(f"`{w}`" for w in weak) if weak else "none rated") + ".", ""]
+        menu = policy.policy_menu_for_case(row, ctx.t101, ctx.t102)
+        L.append(page.table(menu, "policy_menu", "Policy priorities and menu actions for the case",
+                            "book Tables 10.1 and 10.2 (data/policy/), matched by analysis/method/policy.py"))
+        L += ["", "[All cases](index.md)", ""]
+        Path(f"{case_id}.md").write_text("\n".join(L), encoding="utf-8")
+
+
+def _index_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shown rows with link cells, plain rows for the CSV) of the case index."""
+    from analysis.vocab import SECTOR_LABELS, UPGRADING_TYPES
+
+    rows = []
+    for _, c in frame.iterrows():
+        ups = [c.get(f"upgrading_{t}") for t in UPGRADING_TYPES]
+        ups = [u for u in ups if u is not None and not pd.isna(u)]
+        rows.append({"Case": {"text": escape.one_line(c["name"]), "doc": "/" + page_doc(c["case_id"])},
+                     "Sector": SECTOR_LABELS[c["sector"]], "Country": escape.one_line(c["country"]),
+                     "CE degree": _fmt(c["ce_degree"] if not pd.isna(c["ce_degree"]) else None),
+                     "Upgrading (sum of 4 types)": f"{sum(ups):g}" if ups else "–"})
+    shown = pd.DataFrame(rows, columns=["Case", "Sector", "Country", "CE degree", "Upgrading (sum of 4 types)"])
+    plain = shown.assign(Case=[r["Case"]["text"] for r in rows], case_id=list(frame["case_id"]))
+    return shown, plain
+
+
+def _index_page(ctx: _Context, out: Path) -> None:
+    """The case index: the published cases' table (the same in every edition, so its download
+    does not change when cases are added) and, in the extended edition, the new cases' table."""
+    from analysis.report.present import Page
+
+    with contextlib.chdir(out):
+        page = Page("case-index")
+        shown, plain = _index_rows(ctx.published)
+        tables = [page.table(shown, "published_cases", "The published cases of the book, each linked to its page",
+                             "data/cases.csv (book Tables 1.3, 9.1–9.6)", data=plain)]
+        if len(ctx.new):
+            shown, plain = _index_rows(ctx.new)
+            tables.append(page.table(shown, "new_cases", "The new cases of this extended edition, each linked to its page",
+                                     "the new case files (not coded by the book's authors)", data=plain))
+    text = ["(case-index)=", "# Case pages", "",
+            f"One page for each of the {len(ctx.published)} published cases"
+            + ((f" and the {len(ctx.new)} new cases" if len(ctx.new) > 1 else " and the new case") if len(ctx.new) else "")
+            + ": scores against the sector, value chains, sources, the book tables the case appears in, "
+            "reconciliation notes, Table 9.3 and regression context and the Chapter 10 policy menu. "
+            "Filter the lists below by sector, country, CE degree or upgrading (the filters work offline; "
+            "without JavaScript the full tables are shown).", "",
+            '```{raw} html', '<div id="case-filters" class="case-filters" hidden></div>', '```', ""]
+    for t in tables:
+        text += [t, ""]  # _static/case_index.js: jupyter-book adds the _static scripts to every page
+    Path(out / "index.md").write_text("\n".join(text), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- all pages
+
+def write_case_pages(dest: Path, cases_dir: str = "", cache_dir: Path | None = None,
+                     formats: tuple[str, ...] = ("png",), only: set[str] | None = None, log=print) -> dict:
+    """Write every case page and the index into ``dest/chapters/cases``.
+
+    ``only`` limits the pages to these case ids and leaves out the index (preview).
+    Returns counts: ``{"pages": n, "rendered": k, "cached": n - k, "changed_files": c}``.
+    """
+    import time
+
+    t0 = time.perf_counter()
+    base = _code_hash() + ",".join(formats)
+    ctx = _Context(cases_dir, base)
+    target = Path(dest) / CASES_DIR
+    cache_dir = Path(cache_dir) if cache_dir else None
+    ids = list(ctx.published["case_id"]) + (list(ctx.new["case_id"]) if len(ctx.new) else [])
+    if only is not None:
+        ids = [i for i in ids if i in only]
+    scratch = Path(dest) / ".casepages-new"
+    shutil.rmtree(scratch, ignore_errors=True)
+    (scratch / "downloads").mkdir(parents=True)
+    rendered = 0
+    for cid in ids:
+        is_new = len(ctx.new) and cid in set(ctx.new["case_id"])
+        frame = ctx.raw_new if is_new else ctx.published
+        row = frame[frame["case_id"] == cid].iloc[0].copy()
+        if "source_file" in row.index:  # the build copies cases into a digest-named folder: keep the name only
+            row["source_file"] = Path(escape.text(row["source_file"])).name
+        key = hashlib.sha256((base + row.to_json(default_handler=str)).encode()).hexdigest()[:20]
+        entry = cache_dir / "casepages" / key if cache_dir else None
+        if entry is not None and (entry / f"{cid}.md").exists():
+            shutil.copy2(entry / f"{cid}.md", scratch / f"{cid}.md")
+            shutil.copytree(entry / "downloads", scratch / "downloads", dirs_exist_ok=True)
+            continue
+        one = scratch / ".one"
+        shutil.rmtree(one, ignore_errors=True)
+        one.mkdir()
+        render_case(ctx, cid, one, formats)
+        rendered += 1
+        if entry is not None:
+            tmp = entry.with_name(key + ".tmp")
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.copytree(one, tmp)
+            shutil.rmtree(entry, ignore_errors=True)
+            tmp.rename(entry)
+        shutil.copy2(one / f"{cid}.md", scratch / f"{cid}.md")
+        shutil.copytree(one / "downloads", scratch / "downloads", dirs_exist_ok=True)
+        shutil.rmtree(one)
+    if only is None:
+        _index_page(ctx, scratch)
+    changed = _sync_tree(scratch, target)
+    shutil.rmtree(scratch, ignore_errors=True)
+    log(f"case pages: {len(ids)} pages ({rendered} rendered, {len(ids) - rendered} from cache), "
+        f"{changed} files changed ({time.perf_counter() - t0:.1f}s)")
+    return {"pages": len(ids), "rendered": rendered, "cached": len(ids) - rendered, "changed_files": changed,
+            "ids": ids}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m analysis.book.casepages", description=__doc__.split("\n\n")[0])
+    ap.add_argument("out", type=Path, help="folder that receives chapters/cases/")
+    ap.add_argument("--cases", default="", help="folder of new case files (project-relative)")
+    ap.add_argument("--formats", default="png", help="figure formats, e.g. png,svg,pdf (heavy formats on demand)")
+    args = ap.parse_args(argv)
+    write_case_pages(args.out, args.cases, formats=tuple(args.formats.split(",")))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""Links from table rows to case pages (issue 12 item 6).
+
+A table cell that names a case becomes ``{"text": ..., "doc": "/chapters/cases/<id>"}``;
+the ``literal-table`` directive (:mod:`analysis.book.sphinx_fixes`) renders it as a
+``pending_xref`` whose text is a literal text node, so the link is escape-safe, and as
+plain text when the page is not part of the build.
+
+:func:`link_rows` is called by :meth:`analysis.report.present.Page.table` for every
+table: when the downloaded frame has a ``case_id`` column aligned with the shown rows,
+the cell naming the case (the ``case_id`` column if shown, else the first name column)
+links to the case's page. Nothing else about the table changes; the CSV download keeps
+the plain text.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+CASES_DOC = "/chapters/cases/"
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+#: shown column names that hold a case's name, in order of preference
+NAME_COLUMNS = ("case", "name", "case name", "cluster", "case_name")
+
+
+def case_link(text, case_id: str):
+    """One link cell, or the text unchanged when ``case_id`` cannot name a page."""
+    if not isinstance(case_id, str) or not _SLUG.match(case_id) or text is None or (isinstance(text, float) and pd.isna(text)):
+        return text
+    return {"text": str(text), "doc": CASES_DOC + case_id}
+
+
+def _name_column(shown: pd.DataFrame) -> str | None:
+    cols = {str(c).strip().lower(): c for c in shown.columns}
+    for n in ("case_id", "case id"):  # the raw name or its label (data/labels.csv)
+        if n in cols:
+            return cols[n]
+    for n in NAME_COLUMNS:
+        if n in cols:
+            return cols[n]
+    return None
+
+
+def link_rows(shown: pd.DataFrame, data: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``shown`` with the case-naming cell of each row linked to its case page."""
+    data = shown if data is None else data
+    if "case_id" not in data.columns or len(data) != len(shown) or not data.index.equals(shown.index):
+        return shown
+    col = _name_column(shown)
+    if col is None:
+        return shown
+    out = shown.copy()
+    out[col] = [case_link(v, cid) if not isinstance(v, dict) else v
+                for v, cid in zip(shown[col], data["case_id"])]
+    return out
