@@ -9,6 +9,8 @@ import re
 import pandas as pd
 import pytest
 
+from analysis.report.present import Page
+
 from analysis.book import casepages
 from analysis.paths import ROOT
 from analysis.report import caselinks
@@ -22,7 +24,8 @@ def pages(tmp_path_factory):
 
 
 def _table(folder, case_id, name):
-    return json.loads((folder / "downloads" / f"case-{case_id}" / f"{name}.table.json").read_text(encoding="utf-8"))
+    stem = Page(f"case-{case_id}").file_name(name)  # downloads carry the page's prefix
+    return json.loads((folder / "downloads" / f"case-{case_id}" / f"{stem}.table.json").read_text(encoding="utf-8"))
 
 
 def test_every_published_and_new_case_has_a_page(pages):
@@ -77,12 +80,13 @@ def test_index_links_every_case_and_loads_the_local_filter(pages):
     folder, info = pages
     docs = []
     for name in ("published_cases", "new_cases"):
-        spec = json.loads((folder / "downloads" / "case-index" / f"{name}.table.json").read_text(encoding="utf-8"))
+        stem = Page("case-index").file_name(name)
+        spec = json.loads((folder / "downloads" / "case-index" / f"{stem}.table.json").read_text(encoding="utf-8"))
         docs += [r[0]["doc"] for r in spec["rows"]]
     assert docs == [f"/chapters/cases/{i}" for i in info["ids"]]
     md = (folder / "index.md").read_text(encoding="utf-8")
     assert '<div id="case-filters"' in md
-    csv = (folder / "downloads" / "case-index" / "published_cases.csv").read_text(encoding="utf-8")
+    csv = (folder / "downloads" / "case-index" / f"{Page('case-index').file_name('published_cases')}.csv").read_text(encoding="utf-8")
     assert "{'text'" not in csv and "doc" not in csv.splitlines()[0]  # the download keeps plain text
     js = (ROOT / "_static" / "case_index.js").read_text(encoding="utf-8")
     assert "innerHTML" not in js and "http" not in js
