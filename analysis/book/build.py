@@ -534,6 +534,23 @@ def collect_manifests(cache_dir: Path, keys: dict[str, str], runs: list[Run]) ->
     return pages
 
 
+def case_page_manifests(stage: Path) -> list[dict]:
+    """Tables and figures of the case pages (written by :mod:`analysis.book.casepages` into
+    ``chapters/cases/downloads/<slug>/manifest.json``), in the form of :func:`collect_manifests`."""
+    from analysis.book.citation import markdown_title
+
+    folder = Path(stage) / "chapters" / "cases"
+    pages = []
+    for m in sorted((folder / "downloads").glob("*/manifest.json")):
+        slug = json.loads(m.read_text())["slug"]
+        name = "index" if slug == "case-index" else slug.removeprefix("case-")
+        source = folder / f"{name}.md"
+        if source.exists():
+            pages.append({"page": f"chapters/cases/{name}", "title": markdown_title(source),
+                          "title_is_markdown": True, "items": json.loads(m.read_text())["items"]})
+    return pages
+
+
 def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Path | None = None,
           use_cache: bool = True, workdir: Path = BUILD, toc: dict | None = None) -> Path:
     """Execute all runs and build the HTML book into ``out`` (replaced only on success).
@@ -598,16 +615,15 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
         from analysis.book.stamp import stamp_page  # the stamp with source links, code on demand (issue 13)
         for r in runs:
             stamp_page(stage / f"{r.output}.ipynb", r.source, r.parameters, hashes[r.output], revision, STAMP_PACKAGES)
-        try:
-            from analysis.book.citation import write_citation_page
-        except ImportError:  # the citation page is optional until analysis/book/citation.py exists
-            write_citation_page = None
-        if write_citation_page is not None:
-            write_citation_page(stage, collect_manifests(cache_dir, keys, runs))
+        from analysis.book.citation import write_citation_page
+
+        cited = collect_manifests(cache_dir, keys, runs)
         if "chapters/cases" in json.dumps(base_toc):
             from analysis.book.casepages import write_case_pages
 
             write_case_pages(stage, cases_rel if cases_dir is not None else "", cache_dir, log=log)
+            cited += case_page_manifests(stage)  # their tables and figures get Cite folds too
+        write_citation_page(stage, cited)
         digest = stage_digest(stage)
         last_html = workdir / "last_html.json"
         recorded = json.loads(last_html.read_text()) if last_html.exists() else {}

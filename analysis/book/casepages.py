@@ -268,7 +268,8 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
         page = Page(slug)
         folder = Path("downloads") / slug
         ctx.figures.save(case, folder, formats)
-        L = [f"({slug})=", f"# {m(case['name'])}", ""]
+        # a contributed case says so in its title (navigation, browser tab, search results, citation)
+        L = [f"({slug})=", f"# New case: {m(case['name'])}" if is_new else f"# {m(case['name'])}", ""]
         origin = ("A new case, coded by " + m(case.get("coder")) + (f" on {m(case.get('coded_on'))}" if
                   escape.text(case.get("coded_on")) else "") + ". It was not coded by the book's authors: "
                   "its scores are shown beside the published cases of its sector, never mixed into the "

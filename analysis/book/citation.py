@@ -313,6 +313,9 @@ def write_citation_page(stage: Path, pages: list[dict], ed: Edition | None = Non
                 raise ValueError(f"citation page: item {it!r} of {p['page']} lacks {sorted(missing)}")
     named = []
     for p in pages:
+        if p.get("title_is_markdown"):  # a page we wrote as MyST: its heading is already escaped
+            named.append(p)
+            continue
         title = p["title"]
         executed = Path(stage) / f"{p['page']}.ipynb"
         from_heading = None
@@ -327,6 +330,14 @@ def write_citation_page(stage: Path, pages: list[dict], ed: Edition | None = Non
     (stage / ITEMS_JSON).write_text(json.dumps(cite_items(named, ed), indent=1, ensure_ascii=False),
                                     encoding="utf-8")
     stage.joinpath("how_to_cite.md").write_text(text, encoding="utf-8")
+
+
+def markdown_title(path: Path) -> str | None:
+    """The first ``# `` heading of a MyST page we wrote (e.g. a case page)."""
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None
 
 
 def notebook_title(path: Path) -> str | None:
