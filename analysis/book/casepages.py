@@ -255,7 +255,7 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
     from analysis.io.bookref import book_ref
     from analysis.method import policy
     from analysis.report.present import Page
-    from analysis.vocab import SECTOR_LABELS
+    from analysis.vocab import SECTOR_LABELS, category_label
 
     is_new = case_id in set(ctx.new["case_id"]) if len(ctx.new) else False
     frame = ctx.new if is_new else ctx.published
@@ -339,7 +339,7 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
                     where = book_ref(r["table"])
                 except KeyError:
                     where = f"Table {r['table']}"
-                rows.append({"Book table": where, "Printed as": r["printed_label"], "Group": r["group"],
+                rows.append({"Book table": where, "Printed as": r["printed_label"], "Group": category_label("sector", r["group"]),
                              "Line of the text": r["line"], "Reconciliation": r["decision"],
                              "Evidence": r["evidence"]})
             tab = pd.DataFrame(rows)

@@ -74,8 +74,10 @@ def column_decimals(values) -> int:
 
 
 def cell(x, decimals: int | None = None, separator: bool = True) -> str:
-    """A cell as shown: strings (printed values, text) as they are, numbers by :func:`number`."""
-    if isinstance(x, str):
+    """A cell as shown: strings (printed values, text) as they are, numbers by :func:`number`;
+    a link cell ``{"text", "doc"}`` (:mod:`analysis.report.caselinks`) is kept for the
+    ``literal-table`` directive, which renders its text as a text node."""
+    if isinstance(x, str) or (isinstance(x, dict) and "text" in x):
         return x
     return number(x, decimals, separator)
 
