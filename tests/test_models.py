@@ -46,10 +46,18 @@ def test_ordered_fit_matches_stock_ordered_model(distr):
     frame = model_frame(synthetic_cases(150, seed=4))
     res = fit_ordered(frame, "product", ["ce_ordinal", "global_qh"], distr=distr)
     y = frame["upgrading_product"].to_numpy()
-    ref = OrderedModel(y, frame[["ce_ordinal", "global_qh"]], distr=distr).fit(
-        method="bfgs", disp=False, maxiter=2000, cov_type="HC0")
+    stock = OrderedModel(y, frame[["ce_ordinal", "global_qh"]], distr=distr)
+    ref = stock.fit(method="bfgs", disp=False, maxiter=2000, cov_type="HC0")
     np.testing.assert_allclose(res.params.to_numpy(), ref.params.to_numpy()[:2], rtol=1e-4)
-    np.testing.assert_allclose(res.bse.to_numpy(), ref.bse.to_numpy()[:2], rtol=1e-3)
+    # the sandwich reported alongside carries Stata's n/(n-1) scaling: HC0 times sqrt(n/(n-1))
+    n = res.n
+    np.testing.assert_allclose(res.bse_robust.to_numpy(), ref.bse.to_numpy()[:2] * np.sqrt(n / (n - 1)),
+                               rtol=1e-3)
+    # the reported (model-based) SEs: inverse of the stock model's own numerical Hessian at the optimum
+    from statsmodels.tools.numdiff import approx_hess3
+    H = approx_hess3(ref.params.to_numpy(), stock.loglike)
+    oim = np.sqrt(np.diag(np.linalg.inv(-H)))[:2]
+    np.testing.assert_allclose(res.bse.to_numpy(), oim, rtol=1e-3)
 
 
 # ----------------------------------------------------------------- planted effect recovered
@@ -224,7 +232,11 @@ def test_latex_and_html_renderers():
     assert r"ce\_ordinal" in tex and r"0.500$^{**}$" in tex
     assert "separation: ce\\_ordinal" in tex
     html = to_html(t)
-    assert html.startswith("<table") and "0.500**" in html and "separation" in html
+    import html as html_mod
+    shown = html_mod.unescape(html)            # what a browser displays
+    assert html.startswith("<table") and "0.500**" in shown and "separation" in shown
+    # every cell went through the project's escaper (analysis.escape.html), which also encodes *
+    assert "0.500&#42;&#42;" in html
 
 
 def test_coef_plot_has_labels_and_intervals():

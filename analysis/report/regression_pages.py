@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis import escape
-from analysis.stats import models
+from analysis.stats import models, robustness
 from analysis.stats.pattern_tests import BLOCKS, TESTED
 from analysis.vocab import SECTOR_LABELS
 from analysis.stats.variables import BASE_SECTOR, SECTORS, VARIABLES, model_frame
@@ -120,22 +120,55 @@ class RegressionRun:
     csv: str = ""
     latex: str = ""
     html: str = ""
+    note: str = ""
+    low_variation: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def table_note(results: list[models.ModelResult], *, use_t: bool = True, ordered_se: str = "oim",
+               low_flags=()) -> str:
+    """The conventions of the regression table, in one note (shown under the table and written
+    into the LaTeX and HTML downloads)."""
+    ols = [r for r in results if r.kind == "ols" and r.estimable]
+    n_perm = max((r.n_perm for r in ols), default=0)
+    parts = [
+        "OLS: coefficient, HC3 standard error in parentheses, p-values and stars from "
+        + ("the t distribution with n − k degrees of freedom" if use_t else "the normal distribution")
+        + (f"; Freedman-Lane permutation p-value of the HC3 t-ratio in brackets ({n_perm:,} permutations)"
+           if n_perm else "") + ".",
+        "Ordered logit and probit: "
+        + ("model-based (OIM) standard error in parentheses, robust sandwich standard error scaled by "
+           "n/(n − 1) in braces" if ordered_se == "oim" else
+           "robust sandwich standard error scaled by n/(n − 1) in parentheses")
+        + "; normal p-values; cut points not shown.",
+        "Stars from the reported p-value: * p < 0.10, ** p < 0.05, *** p < 0.01.",
+    ]
+    if low_flags:
+        parts.append("Little variation: " + "; ".join(low_flags)
+                     + " — these models rest on a handful of non-zero cases.")
+    return " ".join(parts)
 
 
 def run_regressions(cases: pd.DataFrame, *, outcomes, sectors=tuple(SECTORS), seed: int,
                     n_perm: int, n_boot: int, regressors=None, caption: str = "",
-                    label: str = "tab:regression") -> RegressionRun:
-    """OLS (HC3, Freedman-Lane permutation p-values, pairs-bootstrap intervals) and ordered
-    logit and probit for every outcome, with the publication table and its three renderings."""
+                    label: str = "tab:regression", use_t: bool = True,
+                    ordered_se: str = "oim") -> RegressionRun:
+    """OLS (HC3 with t(n − k) p-values, Freedman-Lane permutation p-values, pairs-bootstrap
+    intervals) and ordered logit and probit (model-based SEs, robust alongside) for every outcome,
+    with the publication table and its three renderings (the same note in each)."""
     frame = analysis_frame(cases, sectors)
     regressors = tuple(regressors) if regressors is not None else page_regressors(frame, outcomes)
     results = models.fit_models(frame, outcomes=tuple(outcomes), regressors=regressors,
-                                n_perm=n_perm, n_boot=n_boot, seed=seed)
+                                n_perm=n_perm, n_boot=n_boot, seed=seed, use_t=use_t,
+                                ordered_se=ordered_se)
     table = models.regression_table(results, labels=TERM_LABELS)
+    low = robustness.low_variation(frame, outcomes, regressors)
+    flags = [f"{r.outcome} is {r['most common value']:g} in {r['cases with it']} of {r.n} cases"
+             for _, r in low[low["flag"]].iterrows()] if len(low) else []
+    note = table_note(results, use_t=use_t, ordered_se=ordered_se, low_flags=flags)
     return RegressionRun(frame=frame, regressors=regressors, outcomes=list(outcomes), results=results,
                          table=table, csv=escape.write_csv(flat_table(table)),
-                         latex=models.to_latex(table, caption=caption or None, label=label),
-                         html=models.to_html(table))
+                         latex=models.to_latex(table, caption=caption or None, label=label, note=note),
+                         html=models.to_html(table, note=note), note=note, low_variation=low)
 
 
 def column_name(outcome: str, model: str) -> str:
@@ -173,11 +206,17 @@ def ols_inference(results: list[models.ModelResult], level: float = 0.95) -> pd.
             pp = r.perm_pvalues.get(t, np.nan) if r.perm_pvalues is not None else np.nan
             bl, bh = ((r.boot_ci.loc[t, "lower"], r.boot_ci.loc[t, "upper"])
                       if r.boot_ci is not None else (np.nan, np.nan))
-            rows.append({"outcome": r.outcome, "term": t, "n": r.n, "coef": float(r.params[t]),
+            ppse = r.perm_mc_se.get(t, np.nan) if r.perm_mc_se is not None else np.nan
+            bls, bhs = ((r.boot_ci_mc_se.loc[t, "lower"], r.boot_ci_mc_se.loc[t, "upper"])
+                        if r.boot_ci_mc_se is not None else (np.nan, np.nan))
+            rows.append({"outcome": r.outcome, "term": t, "n": r.n, "df": r.df_resid,
+                         "coef": float(r.params[t]),
                          "se_hc3": float(r.bse[t]), "p_hc3": float(r.pvalues[t]),
                          "wald_low": float(r.conf_int.loc[t, "lower"]),
                          "wald_high": float(r.conf_int.loc[t, "upper"]),
-                         "p_permutation": float(pp), "boot_low": float(bl), "boot_high": float(bh),
+                         "p_permutation": float(pp), "p_permutation_mc_se": float(ppse),
+                         "boot_low": float(bl), "boot_low_mc_se": float(bls),
+                         "boot_high": float(bh), "boot_high_mc_se": float(bhs),
                          "n_perm": r.n_perm, "n_boot_valid": r.n_boot_valid})
     return pd.DataFrame(rows)
 
@@ -193,7 +232,9 @@ def coefficient_rows(results: list[models.ModelResult]) -> pd.DataFrame:
         for t in r.params.index:
             rows.append({"outcome": r.outcome, "model": models.KINDS[r.kind], "term": t, "n": r.n,
                          "coef": float(r.params[t]), "se": float(r.bse[t]), "p": float(r.pvalues[t]),
-                         "note": ""})
+                         "se_robust": float(r.bse_robust[t]) if r.bse_robust is not None else np.nan,
+                         "p_robust": float(r.pvalues_robust[t]) if r.pvalues_robust is not None else np.nan,
+                         "se_type": r.cov_type, "note": ""})
     return pd.DataFrame(rows)
 
 
@@ -286,8 +327,9 @@ def table93_view(tests: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
             "relation": BLOCK_LABELS[r.block], "upgrading": r.upgrading,
             "sector": SECTOR_LABELS[r.sector], "book label": label_with_note(r.label, fn),
             "expected association": EXPECTED_WORDS.get(r.expected, r.expected), "n": int(r.n), "statistic": r.effect if np.isfinite(r.estimate) else "",
-            "estimate": r.estimate, "p (permutation)": r.p_value,
-            "interval low": r.ci_low, "interval high": r.ci_high,
+            "estimate": r.estimate, "p (permutation)": r.p_value, "p MC s.e.": r.p_mc_se,
+            "interval low": r.ci_low, "low MC s.e.": r.ci_low_mc_se,
+            "interval high": r.ci_high, "high MC s.e.": r.ci_high_mc_se,
             "OLS slope": r.model_estimate, "OLS slope SE (HC3)": r.model_se,
             "direction reading": r.verdict, "significance reading": r.verdict_strict,
         })

@@ -4,9 +4,18 @@ For each outcome (product, process, functional, intersectoral upgrading and
 their sum) three models are fitted with statsmodels:
 
 * OLS with HC3 heteroskedasticity-robust standard errors (small-sample
-  correction, appropriate for n ≈ 30);
-* ordered logit and ordered probit (``OrderedModel``), with sandwich (HC0)
-  standard errors, treating the half-point scores as ordered categories.
+  correction, appropriate for n ≈ 30) and p-values and intervals from the t
+  distribution with n − k degrees of freedom, the convention of Stata's
+  ``regress, vce(hc3)`` and of R's ``coeftest(m, vcovHC(m, type = "HC3"))``
+  (``use_t=False`` gives the normal reference instead);
+* ordered logit and ordered probit (``OrderedModel``), treating the half-point
+  scores as ordered categories, with model-based standard errors (the inverse
+  of the observed information, Stata's ``ologit`` default, R's ``vcov(polr)``)
+  and, alongside, robust sandwich standard errors scaled by n/(n − 1) (Stata's
+  ``ologit, vce(robust)``; R's ``sandwich::sandwich`` times n/(n − 1)).
+  ``ordered_se="robust"`` makes the sandwich the reported one.
+
+Stars always come from the reported p-values (:data:`STARS`).
 
 OLS inference is complemented by
 
@@ -32,8 +41,15 @@ outcome, non-convergence). Regressors with no variation in the estimation
 sample (e.g. a sector dummy whose cases all lack scores) are dropped and listed
 in ``dropped_regressors`` rather than making the whole model fail.
 
-Everything is deterministic given ``seed``: :func:`regression_table` and its
-renderers produce byte-identical strings for identical inputs.
+Everything is deterministic given ``seed``, the *master* seed: each model's
+permutations and bootstrap resamples get streams of their own, derived from the
+master seed and the model's name with :class:`numpy.random.SeedSequence`
+(:func:`stream`), so a model's draws do not depend on which other models are
+fitted or in which order. Monte-Carlo standard errors are reported for every
+permutation p-value (binomial, ``sqrt(p(1-p)/n_perm)``) and every bootstrap
+interval end (batch means over :data:`MC_BATCHES` equal batches of draws).
+:func:`regression_table` and its renderers produce byte-identical strings for
+identical inputs.
 """
 from __future__ import annotations
 
@@ -69,6 +85,34 @@ MIN_DF = 3         # cases left over after estimating the parameters
 #: bound on the elements of one n × chunk array, so 100,000 cases stay well under 1 GB
 MAX_CELLS = 2_000_000
 STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
+#: resampling defaults: Monte-Carlo error well below the third decimal of a p-value
+N_PERM = 99_999
+N_BOOT = 19_999
+MC_BATCHES = 20
+OLS_SE_NOTE = "HC3 (t, n − k df)"
+OLS_SE_NOTE_NORMAL = "HC3 (normal)"
+ORDERED_SE_NOTE = "model-based (OIM)"
+ORDERED_SE_NOTE_ROBUST = "sandwich × n/(n − 1)"
+
+
+def stream(seed, key: str) -> np.random.SeedSequence:
+    """The seed sequence of one named stream (e.g. ``"product|ols|permutation"``) under the master
+    ``seed``: ``SeedSequence(seed, spawn_key=bytes of key)``. Different keys give independent
+    streams; the same master seed and key always give the same draws."""
+    return np.random.SeedSequence(int(seed), spawn_key=tuple(str(key).encode()))
+
+
+def _rng(seed, purpose: int) -> np.random.Generator:
+    """A generator from a :class:`SeedSequence` (used as is) or an integer seed (legacy keying)."""
+    if isinstance(seed, np.random.SeedSequence):
+        return np.random.default_rng(seed)
+    return np.random.default_rng([int(seed), purpose])
+
+
+def perm_mc_se(p, n_perm: int):
+    """Monte-Carlo standard error of a permutation p-value estimated from ``n_perm`` draws."""
+    p = np.asarray(p, dtype=float)
+    return np.sqrt(p * (1 - p) / max(n_perm, 1))
 
 
 @dataclass
@@ -85,6 +129,11 @@ class ModelResult:
     bse: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     pvalues: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     conf_int: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["lower", "upper"]))
+    df_resid: float = float("nan")
+    use_t: bool = False
+    bse_robust: pd.Series | None = None
+    pvalues_robust: pd.Series | None = None
+    robust_scale: float = float("nan")
     fit_stat: float = float("nan")
     fit_stat_name: str = ""
     cov_type: str = ""
@@ -92,7 +141,9 @@ class ModelResult:
     perm_pvalues: pd.Series | None = None
     perm_method: str = ""
     n_perm: int = 0
+    perm_mc_se: pd.Series | None = None
     boot_ci: pd.DataFrame | None = None
+    boot_ci_mc_se: pd.DataFrame | None = None
     n_boot: int = 0
     n_boot_valid: int = 0
     dropped_cases: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -321,20 +372,21 @@ def _chunk(n: int) -> int:
     return max(1, MAX_CELLS // max(n, 1))
 
 
-def permutation_pvalues(X: np.ndarray, y: np.ndarray, *, n_perm: int = 999, seed: int = 0,
+def permutation_pvalues(X: np.ndarray, y: np.ndarray, *, n_perm: int = 999, seed=0,
                         method: str = "freedman_lane") -> np.ndarray:
     """Two-sided permutation p-values of the HC3 t-ratios, one per column of ``X``.
 
     Column 0 must be the constant; its p-value is NaN (a permutation test of the
     intercept is meaningless). ``p = (1 + #{|t*| >= |t|}) / (1 + n_perm)``.
     Permutations are drawn in chunks of at most :data:`MAX_CELLS` elements with a
-    seeded ``numpy.random.Generator`` (same seed, same p-values); Freedman-Lane
+    seeded ``numpy.random.Generator`` (same seed, same p-values; ``seed`` is an
+    integer or a :class:`numpy.random.SeedSequence`); Freedman-Lane
     uses the same permutations for every coefficient.
     """
     if method not in ("freedman_lane", "outcome"):
         raise ValueError("method must be 'freedman_lane' or 'outcome'")
     n, k = X.shape
-    rng = np.random.default_rng([seed, 1])
+    rng = _rng(seed, 1)
     ols = Hc3Batch(X)
     b, se = ols.fit(y[:, None])
     t_obs = np.abs(b[:, 0] / se[:, 0])
@@ -351,11 +403,9 @@ def permutation_pvalues(X: np.ndarray, y: np.ndarray, *, n_perm: int = 999, seed
     done = 0
     while done < n_perm:
         c = min(_chunk(n), n_perm - done)
-        # c permutations as rows; one Generator.permutation call per row is about a third
-        # faster than Generator.permuted on a tiled block (same uniform distribution)
-        idx = np.empty((c, n), dtype=np.intp)
-        for row in idx:
-            row[:] = rng.permutation(n)
+        # c uniform random permutations as rows: the ranks of i.i.d. uniforms (ties have
+        # probability zero), one vectorised call instead of one call per permutation
+        idx = np.argsort(rng.random((c, n)), axis=1)
         if method == "outcome":
             bp, sp = ols.fit_rows(y[idx])
             count += (np.abs(bp / sp) >= thresh).sum(axis=0)
@@ -369,16 +419,19 @@ def permutation_pvalues(X: np.ndarray, y: np.ndarray, *, n_perm: int = 999, seed
     return p
 
 
-def bootstrap_ci(X: np.ndarray, y: np.ndarray, *, n_boot: int = 999, seed: int = 0,
-                 level: float = 0.95) -> tuple[np.ndarray, int]:
-    """Pairs-bootstrap percentile intervals of the OLS coefficients (k × 2) and the valid draw count.
+def bootstrap_ci(X: np.ndarray, y: np.ndarray, *, n_boot: int = 999, seed=0,
+                 level: float = 0.95, with_mc_se: bool = False):
+    """Pairs-bootstrap percentile intervals of the OLS coefficients (k × 2) and the valid draw count
+    (and, with ``with_mc_se``, the k × 2 Monte-Carlo standard errors of the interval ends, from
+    :data:`MC_BATCHES` batch means: the spread of the ends computed on equal batches of draws,
+    divided by the square root of the number of batches).
 
     Each resample is a vector of case weights (how often each case is drawn), so
     all normal equations of a chunk come from two matrix products. Singular
     resamples are discarded.
     """
     n, k = X.shape
-    rng = np.random.default_rng([seed, 2])
+    rng = _rng(seed, 2)
     XX = (X[:, :, None] * X[:, None, :]).reshape(n, k * k)
     Xy = X * y[:, None]
     draws = []
@@ -396,10 +449,24 @@ def bootstrap_ci(X: np.ndarray, y: np.ndarray, *, n_boot: int = 999, seed: int =
             draws.append(np.linalg.solve(G[ok], g[ok][..., None])[..., 0])
         done += c
     if not draws:
-        return np.full((k, 2), np.nan), 0
+        return (np.full((k, 2), np.nan), 0) + ((np.full((k, 2), np.nan),) if with_mc_se else ())
     B = np.concatenate(draws)
     a = (1 - level) / 2
-    return np.quantile(B, [a, 1 - a], axis=0).T, len(B)
+    ci = np.quantile(B, [a, 1 - a], axis=0).T
+    if not with_mc_se:
+        return ci, len(B)
+    return ci, len(B), quantile_mc_se(B, [a, 1 - a]).T
+
+
+def quantile_mc_se(draws: np.ndarray, q, batches: int = MC_BATCHES) -> np.ndarray:
+    """Monte-Carlo standard error of quantiles ``q`` of ``draws`` (along axis 0) by batch means:
+    the standard deviation of the quantiles of ``batches`` equal batches over sqrt(batches)."""
+    m = len(draws) // batches
+    if m < 2:
+        return np.full((len(q),) + draws.shape[1:], np.nan)
+    parts = draws[: m * batches].reshape((batches, m) + draws.shape[1:])
+    qs = np.quantile(parts, q, axis=1)                  # len(q) × batches × ...
+    return qs.std(axis=1, ddof=1) / np.sqrt(batches)
 
 
 # --------------------------------------------------------------------------- statsmodels fits
@@ -413,15 +480,23 @@ def _refused(outcome, kind, regressors, prep: _Prepared, seed=None) -> ModelResu
 
 
 def fit_ols(frame: pd.DataFrame, outcome: str, regressors=DEFAULT_REGRESSORS, *,
-            n_perm: int = 999, n_boot: int = 999, seed: int = 0,
+            n_perm: int = N_PERM, n_boot: int = N_BOOT, seed: int = 0,
             perm_method: str = "freedman_lane", ci_level: float = 0.95,
-            min_n: int = MIN_CASES, min_df: int = MIN_DF, drop_constant: bool = True) -> ModelResult:
-    """OLS with HC3 errors, permutation p-values and bootstrap intervals for one outcome."""
+            min_n: int = MIN_CASES, min_df: int = MIN_DF, drop_constant: bool = True,
+            use_t: bool = True, stream_key: str | None = None) -> ModelResult:
+    """OLS with HC3 errors, permutation p-values and bootstrap intervals for one outcome.
+
+    Wald p-values and intervals use t(n − k) when ``use_t`` (the default), the
+    normal distribution otherwise. The permutation and bootstrap streams are
+    :func:`stream` ``(seed, "<outcome>|ols|permutation")`` and ``"…|bootstrap"``
+    (``stream_key`` replaces ``"<outcome>|ols"``).
+    """
     prep = prepare(frame, outcome, regressors, kind="ols", min_n=min_n, min_df=min_df,
                    drop_constant=drop_constant)
     if prep.reason:
         return _refused(outcome, "ols", regressors, prep, seed)
-    res = sm.OLS(prep.y, prep.X).fit(cov_type="HC3")
+    key = stream_key or f"{_short_outcome(outcome)}|ols"
+    res = sm.OLS(prep.y, prep.X).fit(cov_type="HC3", use_t=use_t)
     resid_ss = float(np.sum(res.resid ** 2))
     if resid_ss <= 1e-20 * max(res.centered_tss, 1e-300):
         prep.reason = "perfect fit: all residuals are zero, standard errors are meaningless"
@@ -433,15 +508,21 @@ def fit_ols(frame: pd.DataFrame, outcome: str, regressors=DEFAULT_REGRESSORS, *,
         outcome=_short_outcome(outcome), kind="ols", regressors=tuple(regressors), estimable=True,
         n=int(res.nobs), params=res.params, bse=res.bse, pvalues=res.pvalues,
         conf_int=pd.DataFrame(ci.to_numpy(), index=names, columns=["lower", "upper"]),
-        fit_stat=float(res.rsquared), fit_stat_name="R²", cov_type="HC3",
+        fit_stat=float(res.rsquared), fit_stat_name="R²",
+        cov_type=OLS_SE_NOTE if use_t else OLS_SE_NOTE_NORMAL,
+        df_resid=float(res.df_resid), use_t=use_t,
         dropped_cases=prep.dropped_cases, dropped_regressors=prep.dropped_regressors, seed=seed)
     if n_perm > 0:
-        p = permutation_pvalues(X, prep.y, n_perm=n_perm, seed=seed, method=perm_method)
+        p = permutation_pvalues(X, prep.y, n_perm=n_perm, seed=stream(seed, f"{key}|permutation"),
+                                method=perm_method)
         out.perm_pvalues = pd.Series(p, index=names)
+        out.perm_mc_se = pd.Series(perm_mc_se(p, n_perm), index=names)
         out.perm_method, out.n_perm = perm_method, n_perm
     if n_boot > 0:
-        bci, valid = bootstrap_ci(X, prep.y, n_boot=n_boot, seed=seed, level=ci_level)
+        bci, valid, bse_mc = bootstrap_ci(X, prep.y, n_boot=n_boot, seed=stream(seed, f"{key}|bootstrap"),
+                                          level=ci_level, with_mc_se=True)
         out.boot_ci = pd.DataFrame(bci, index=names, columns=["lower", "upper"])
+        out.boot_ci_mc_se = pd.DataFrame(bse_mc, index=names, columns=["lower", "upper"])
         out.n_boot, out.n_boot_valid = n_boot, valid
     return out
 
@@ -548,12 +629,21 @@ class _ScoredOrderedModel(OrderedModel):
 
 def fit_ordered(frame: pd.DataFrame, outcome: str, regressors=DEFAULT_REGRESSORS, *,
                 distr: str = "logit", ci_level: float = 0.95, min_n: int = MIN_CASES,
-                min_df: int = MIN_DF, drop_constant: bool = True, maxiter: int = 2000) -> ModelResult:
-    """Ordered logit (``distr="logit"``) or probit for one outcome, sandwich (HC0) errors.
+                min_df: int = MIN_DF, drop_constant: bool = True, maxiter: int = 2000,
+                se: str = "oim") -> ModelResult:
+    """Ordered logit (``distr="logit"``) or probit for one outcome.
 
-    The observed score values are the ordered categories (unused grid points are
-    not categories). Thresholds are reported as cut points on the latent scale.
+    ``se="oim"`` (default) reports model-based standard errors, the inverse of
+    the observed information (the Hessian of the log-likelihood at the
+    optimum); the robust sandwich errors ``n/(n-1) · H⁻¹ (Σ sᵢsᵢᵀ) H⁻¹`` are kept
+    in ``bse_robust``/``pvalues_robust`` (``se="robust"`` reports those instead).
+    p-values and intervals use the normal distribution, as both Stata and R do
+    for these models. The observed score values are the ordered categories
+    (unused grid points are not categories). Thresholds are reported as cut
+    points on the latent scale.
     """
+    if se not in ("oim", "robust"):
+        raise ValueError("se must be 'oim' or 'robust'")
     kind = {"logit": "ologit", "probit": "oprobit"}[distr]
     prep = prepare(frame, outcome, regressors, kind=kind, min_n=min_n, min_df=min_df,
                    drop_constant=drop_constant)
@@ -570,50 +660,78 @@ def fit_ordered(frame: pd.DataFrame, outcome: str, regressors=DEFAULT_REGRESSORS
             warnings.simplefilter("ignore")   # convergence is checked explicitly below
             # skip_hessian: the sandwich covariance computes the Hessian itself; doing it
             # twice doubles the cost of a numerically differentiated likelihood
-            res = model.fit(method="bfgs", disp=False, maxiter=maxiter, cov_type="HC0",
+            res = model.fit(method="bfgs", disp=False, maxiter=maxiter, gtol=1e-9,
                             skip_hessian=True)
+            # a few Newton steps on the exact score polish the optimum well below 1e-6
+            params = np.asarray(res.params, dtype=float)
+            for _ in range(3):
+                step = params - np.linalg.solve(model.hessian(params), model.score(params))
+                if not (np.all(np.isfinite(step)) and model.loglike(step) >= model.loglike(params) - 1e-12):
+                    break
+                params = step
+            H = model.hessian(params)
+            cov_oim = np.linalg.inv(-H)
+            S = model.score_obs(params)
+            n_obs = S.shape[0]
+            scale = n_obs / (n_obs - 1)
+            cov_rob = scale * cov_oim @ (S.T @ S) @ cov_oim
+            cov = cov_oim if se == "oim" else cov_rob
     except np.linalg.LinAlgError:
         prep.reason = "singular information matrix at the optimum (Hessian not invertible)"
         return _refused(outcome, kind, regressors, prep)
     k = prep.X.shape[1]
-    bse = np.asarray(res.bse, dtype=float)
-    if not res.mle_retvals.get("converged", False):
+    converged = bool(res.mle_retvals.get("converged", False)) or np.max(np.abs(model.score(params))) < 1e-6
+    with np.errstate(invalid="ignore"):
+        bse = np.sqrt(np.diag(cov))
+        bse_r = np.sqrt(np.diag(cov_rob))
+    if not converged or not np.all(np.isfinite(params)):
         prep.reason = "the likelihood maximisation did not converge"
-    elif not np.all(np.isfinite(bse)) or np.any(bse <= 0):
+    elif not (np.all(np.isfinite(bse)) and np.all(np.isfinite(bse_r))) or np.any(bse <= 0):
         prep.reason = "singular information matrix: standard errors are not finite"
     if prep.reason:
         return _refused(outcome, kind, regressors, prep)
     names = list(prep.X.columns)
-    ci = np.asarray(res.conf_int(alpha=1 - ci_level))[:k]
-    cuts = model.transform_threshold_params(res.params.to_numpy())[1:-1]
+    z = scipy.stats.norm.ppf(0.5 + ci_level / 2)
+    b = params[:k]
+    ci = np.column_stack([b - z * bse[:k], b + z * bse[:k]])
+    cuts = model.transform_threshold_params(params)[1:-1]
     cut_names = [f"{a}|{b}" for a, b in zip(endog.cat.categories[:-1], endog.cat.categories[1:])]
+    llf = float(model.loglike(params))
+    llnull = float(np.sum(np.bincount(np.searchsorted(levels, prep.y))
+                          * np.log(np.bincount(np.searchsorted(levels, prep.y)) / prep.n)))
+    pv = 2 * scipy.stats.norm.sf(np.abs(b / bse[:k]))
+    pv_r = 2 * scipy.stats.norm.sf(np.abs(b / bse_r[:k]))
     return ModelResult(
         outcome=_short_outcome(outcome), kind=kind, regressors=tuple(regressors), estimable=True,
-        n=int(res.nobs), params=res.params.iloc[:k], bse=res.bse.iloc[:k],
-        pvalues=res.pvalues.iloc[:k],
+        n=int(prep.n), params=pd.Series(b, index=names), bse=pd.Series(bse[:k], index=names),
+        pvalues=pd.Series(pv, index=names),
+        bse_robust=pd.Series(bse_r[:k], index=names), pvalues_robust=pd.Series(pv_r, index=names),
+        robust_scale=scale,
         conf_int=pd.DataFrame(ci, index=names, columns=["lower", "upper"]),
-        fit_stat=float(res.prsquared), fit_stat_name="McFadden pseudo-R²", cov_type="HC0",
+        fit_stat=1 - llf / llnull, fit_stat_name="McFadden pseudo-R²",
+        cov_type=ORDERED_SE_NOTE if se == "oim" else ORDERED_SE_NOTE_ROBUST,
         thresholds=pd.Series(cuts, index=cut_names),
         dropped_cases=prep.dropped_cases, dropped_regressors=prep.dropped_regressors)
 
 
 def fit_models(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES), kinds=tuple(KINDS),
-               regressors=DEFAULT_REGRESSORS, n_perm: int = 999, n_boot: int = 999,
+               regressors=DEFAULT_REGRESSORS, n_perm: int = N_PERM, n_boot: int = N_BOOT,
                seed: int = 0, perm_method: str = "freedman_lane",
-               min_n: int = MIN_CASES) -> list[ModelResult]:
+               min_n: int = MIN_CASES, use_t: bool = True, ordered_se: str = "oim") -> list[ModelResult]:
     """Every requested model, outcome by outcome, in a fixed order.
 
-    Each OLS fit uses the same ``seed``, so any single model can be reproduced on
-    its own with :func:`fit_ols`.
+    ``seed`` is the master seed; each OLS fit derives its own streams from it and
+    the outcome's name (:func:`stream`), so any single model can be reproduced on
+    its own with :func:`fit_ols` and the same master seed.
     """
     out = []
     for o in outcomes:
         for k in kinds:
             if k == "ols":
                 out.append(fit_ols(frame, o, regressors, n_perm=n_perm, n_boot=n_boot, seed=seed,
-                                   perm_method=perm_method, min_n=min_n))
+                                   perm_method=perm_method, min_n=min_n, use_t=use_t))
             else:
-                out.append(fit_ordered(frame, o, regressors, distr=k[1:], min_n=min_n))
+                out.append(fit_ordered(frame, o, regressors, distr=k[1:], min_n=min_n, se=ordered_se))
     return out
 
 
@@ -648,11 +766,14 @@ def _stars(p: float) -> str:
 
 def regression_table(results: list[ModelResult], *, digits: int = 3, labels: dict | None = None,
                      show_perm: bool = True) -> pd.DataFrame:
-    """Models side by side, as strings: coefficient with stars, robust SE in parentheses.
+    """Models side by side, as strings: coefficient with stars, reported SE in parentheses.
 
     Rows are indexed by (term, statistic): statistic ``coef`` (stars from the
-    robust Wald p-value: * 10%, ** 5%, *** 1%), ``se`` in parentheses, and for
-    OLS ``perm_p`` (permutation p-value) in brackets. Footer terms: ``n``, the
+    reported Wald p-value: * 10%, ** 5%, *** 1%; t(n − k) for OLS, normal for the
+    ordered models), ``se`` in parentheses (HC3 for OLS, model-based for the
+    ordered models), ``se_robust`` in braces (ordered models: the sandwich SE
+    scaled by n/(n − 1)), and for OLS ``perm_p`` (permutation p-value) in
+    brackets. Footer terms: ``n``, the
     fit statistic (R² for OLS, McFadden pseudo-R² for ordered models), the
     standard-error type, and ``note`` (why a model is not estimable, or which
     regressors were dropped). Columns are (outcome, model). Ordered-model cut
@@ -666,7 +787,7 @@ def regression_table(results: list[ModelResult], *, digits: int = 3, labels: dic
                 terms.append(t)
     if any(r.kind == "ols" for r in results):
         terms.append("const")
-    stats = ["coef", "se"] + (["perm_p"] if show_perm else [])
+    stats = ["coef", "se", "se_robust"] + (["perm_p"] if show_perm else [])
     index = [(labels.get(t, t), s) for t in terms for s in stats]
     footer = [("n", ""), ("R² / pseudo-R²", ""), ("Std. errors", ""), ("note", "")]
     cols = pd.MultiIndex.from_tuples([(r.outcome, KINDS[r.kind]) for r in results],
@@ -678,6 +799,8 @@ def regression_table(results: list[ModelResult], *, digits: int = 3, labels: dic
             if r.estimable and t in r.params.index:
                 cells.append(_num(r.params[t], digits) + _stars(r.pvalues[t]))
                 cells.append(f"({_num(r.bse[t], digits)})")
+                rob = None if r.bse_robust is None else r.bse_robust.get(t)
+                cells.append("" if rob is None else f"{{{_num(rob, digits)}}}")
                 if show_perm:
                     pp = None if r.perm_pvalues is None else r.perm_pvalues.get(t)
                     cells.append("" if pp is None or np.isnan(pp) else f"[{_num(pp, 3)}]")
@@ -687,14 +810,14 @@ def regression_table(results: list[ModelResult], *, digits: int = 3, labels: dic
             f"{k} dropped: {v}" for k, v in r.dropped_regressors.items())
         cells += [str(r.n),
                   _num(r.fit_stat, digits) if r.estimable else "",
-                  ("HC3" if r.kind == "ols" else "HC0 sandwich") if r.estimable else "",
+                  r.cov_type if r.estimable else "",
                   note]
         body[col] = cells
     table = pd.DataFrame(body, index=pd.MultiIndex.from_tuples(index + footer,
                                                               names=["term", "statistic"]))
     table.columns = cols
-    # a permutation line nobody has (the constant, ordered-only tables) is noise
-    empty = (table == "").all(axis=1) & (table.index.get_level_values("statistic") == "perm_p")
+    # a permutation or robust-SE line nobody has (the constant, OLS-only tables) is noise
+    empty = (table == "").all(axis=1) & table.index.get_level_values("statistic").isin(["perm_p", "se_robust"])
     return table.loc[~empty]
 
 
@@ -713,7 +836,8 @@ def _latex_cell(s: str) -> str:
     return core + (f"$^{{{'*' * stars}}}$" if stars else "")
 
 
-def to_latex(table: pd.DataFrame, *, caption: str | None = None, label: str | None = None) -> str:
+def to_latex(table: pd.DataFrame, *, caption: str | None = None, label: str | None = None,
+             note: str = "") -> str:
     """A booktabs ``table`` environment for :func:`regression_table` output (a string)."""
     cols = list(table.columns)
     ncol = len(cols)
@@ -747,15 +871,35 @@ def to_latex(table: pd.DataFrame, *, caption: str | None = None, label: str | No
         if term == "note" and not any(table.iloc[i]):
             continue
         lines.append(" & ".join(cells) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}", ""]
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    if note:
+        lines.append(rf"\par\footnotesize {_latex_escape(note)}")
+    lines += [r"\end{table}", ""]
     return "\n".join(lines)
 
 
-def to_html(table: pd.DataFrame) -> str:
-    """An HTML table for :func:`regression_table` output (a string)."""
-    shown = table.copy()
-    shown.index = pd.Index(_display_rows(table))
-    return shown.to_html(escape=True, border=0, classes="regression-table", na_rep="")
+def to_html(table: pd.DataFrame, *, note: str = "") -> str:
+    """An HTML table for :func:`regression_table` output (a string). Every cell, header and the
+    note go through :func:`analysis.escape.html`, the project's one HTML escaper."""
+    e = escape.html
+    cols = list(table.columns)
+    out = ['<table class="regression-table">', "<thead>"]
+    groups: list[list] = []
+    for o, _ in cols:
+        if groups and groups[-1][0] == o:
+            groups[-1][1] += 1
+        else:
+            groups.append([o, 1])
+    out.append("<tr><th></th>" + "".join(f'<th colspan="{w}">{e(o)}</th>' for o, w in groups) + "</tr>")
+    out.append("<tr><th></th>" + "".join(f"<th>{e(m)}</th>" for _, m in cols) + "</tr>")
+    out += ["</thead>", "<tbody>"]
+    for lab, (i, row) in zip(_display_rows(table), enumerate(table.itertuples(index=False))):
+        out.append(f"<tr><th>{e(lab)}</th>" + "".join(f"<td>{e(v)}</td>" for v in row) + "</tr>")
+    out.append("</tbody>")
+    if note:
+        out.append(f'<tfoot><tr><td colspan="{len(cols) + 1}">{e(note)}</td></tr></tfoot>')
+    out += ["</table>", ""]
+    return "\n".join(out)
 
 
 # --------------------------------------------------------------------------- figure

@@ -22,8 +22,13 @@ enumeration has no more than ``n_perm`` elements, Monte Carlo otherwise
 bootstrap intervals at ``ci_level`` (default 90%) from resampling cases;
 resamples where the statistic is undefined (no variation) are discarded and
 counted. A model-based estimate is added for comparison: the OLS slope of the
-score on the regressor within the sector, with HC3 standard error and p-value
-(normal approximation, optimistic at n ≈ 6; it does not enter the verdicts).
+score on the regressor within the sector, with HC3 standard error and a
+t(n − 2) p-value (it does not enter the verdicts).
+
+Each cell draws from its own stream, derived from the master seed with
+:func:`analysis.stats.models.stream`; a Monte-Carlo p-value comes with its
+binomial standard error ``p_mc_se`` (0 when exact) and each interval end with a
+batch-means standard error.
 
 From label to expected sign
 ---------------------------
@@ -82,7 +87,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from analysis.stats.models import fit_ols
+from analysis.stats.models import MC_BATCHES, fit_ols, stream
 from analysis.stats.variables import CE_LEVELS, SECTORS
 
 EXPECTATIONS = {
@@ -102,7 +107,7 @@ NEUTRAL_BAND = 0.3
 MIN_N = 5
 CI_LEVEL = 0.90
 N_PERM = 9999
-N_BOOT = 1999
+N_BOOT = 9999
 NOT_TESTABLE = "not testable"
 
 
@@ -189,8 +194,10 @@ def _pvalue(T_perm: np.ndarray, T_obs: np.ndarray, exact: bool) -> np.ndarray:
     return np.where(np.isfinite(T_obs), p, np.nan)
 
 
-def _interval(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Percentile interval over the last axis ignoring NaN draws; also the valid-draw count."""
+def _interval(draws: np.ndarray, level: float, with_mc_se: bool = False):
+    """Percentile interval over the last axis ignoring NaN draws; also the valid-draw count (and,
+    with ``with_mc_se``, the Monte-Carlo standard errors of both ends by batch means over
+    :data:`analysis.stats.models.MC_BATCHES` equal batches)."""
     valid = np.isfinite(draws).sum(axis=-1)
     a = (1 - level) / 2
     with np.errstate(all="ignore"):
@@ -200,7 +207,24 @@ def _interval(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray, 
         if ok.any():
             q = np.nanquantile(draws[ok], [a, 1 - a], axis=-1)
             lo[ok], hi[ok] = q[0], q[1]
-    return lo, hi, valid
+        if not with_mc_se:
+            return lo, hi, valid
+        m = draws.shape[-1] // MC_BATCHES
+        se_lo = np.full(draws.shape[:-1], np.nan)
+        se_hi = np.full(draws.shape[:-1], np.nan)
+        if m >= 2 and ok.any():
+            parts = draws[ok][..., : m * MC_BATCHES].reshape(draws[ok].shape[:-1] + (MC_BATCHES, m))
+            qb = np.nanquantile(parts, [a, 1 - a], axis=-1)          # 2 × ... × batches
+            sd = np.nanstd(qb, axis=-1, ddof=1) / np.sqrt(MC_BATCHES)
+            se_lo[ok], se_hi[ok] = sd[0], sd[1]
+    return lo, hi, valid, se_lo, se_hi
+
+
+def _interval_se(draws: np.ndarray, level: float, with_mc_se: bool):
+    if with_mc_se:
+        return _interval(draws, level, with_mc_se=True)
+    lo, hi, valid = _interval(draws, level)
+    return lo, hi, valid, np.full_like(lo, np.nan), np.full_like(hi, np.nan)
 
 
 def _centred_ranks(V: np.ndarray) -> np.ndarray:
@@ -230,9 +254,11 @@ def spearman_batch(x: np.ndarray, Y: np.ndarray, *, n_perm: int = N_PERM, n_boot
         num = np.einsum("bn,dbn->db", rxb, RYb)
         den = np.sqrt(np.einsum("bn,bn->b", rxb, rxb)[None] * np.einsum("dbn,dbn->db", RYb, RYb))
         boot = np.where(den > 0, num / den, np.nan)
-    lo, hi, valid = _interval(boot, ci_level)
+    # Monte-Carlo errors only for a single score row (the observed data): nanquantile over many
+    # recoding draws × batches would dominate the sensitivity analysis
+    lo, hi, valid, slo, shi = _interval_se(boot, ci_level, boot.shape[0] == 1)
     return {"estimate": rho, "p": p, "ci_low": lo, "ci_high": hi, "n_boot_valid": valid,
-            "exact": exact, "n_perm": len(perms)}
+            "ci_low_mc_se": slo, "ci_high_mc_se": shi, "exact": exact, "n_perm": len(perms)}
 
 
 def rank_biserial_batch(g: np.ndarray, Y: np.ndarray, *, n_perm: int = N_PERM,
@@ -254,17 +280,34 @@ def rank_biserial_batch(g: np.ndarray, Y: np.ndarray, *, n_perm: int = N_PERM,
         boot = (2.0 / n) * (np.einsum("bn,dbn->db", gb, Rb) / n1
                             - np.einsum("bn,dbn->db", 1 - gb, Rb) / (n - n1))
     boot[:, (n1 == 0) | (n1 == n)] = np.nan           # a resample without one of the groups
-    lo, hi, valid = _interval(boot, ci_level)
+    # Monte-Carlo errors only for a single score row (the observed data): nanquantile over many
+    # recoding draws × batches would dominate the sensitivity analysis
+    lo, hi, valid, slo, shi = _interval_se(boot, ci_level, boot.shape[0] == 1)
     return {"estimate": r, "p": p, "ci_low": lo, "ci_high": hi, "n_boot_valid": valid,
-            "exact": exact, "n_perm": len(G), "diff_means": diff}
+            "ci_low_mc_se": slo, "ci_high_mc_se": shi, "exact": exact, "n_perm": len(G),
+            "diff_means": diff}
 
 
 # --------------------------------------------------------------------------- cells
 
-def cell_rng(seed: int, block: str, upgrading: str, sector: str) -> np.random.Generator:
-    """A generator of its own per cell, so a cell's result does not depend on table order."""
-    key = [seed] + [b for b in f"{block}|{upgrading}|{sector}".encode()]
-    return np.random.default_rng(key)
+SEEDING = ("seedsequence", "legacy")
+
+
+def cell_rng(seed: int, block: str, upgrading: str, sector: str,
+             seeding: str = "seedsequence") -> np.random.Generator:
+    """A generator of its own per cell, so a cell's result does not depend on table order.
+
+    ``seeding="seedsequence"`` (default): the stream
+    :func:`analysis.stats.models.stream` ``(seed, "table93|block|upgrading|sector")``, derived
+    from the master seed like every other stream of the book. ``"legacy"``: the keying of earlier
+    editions (the seed and the key's bytes as one entropy list), kept to show what changed.
+    """
+    if seeding == "legacy":
+        key = [seed] + [b for b in f"{block}|{upgrading}|{sector}".encode()]
+        return np.random.default_rng(key)
+    if seeding != "seedsequence":
+        raise ValueError(f"seeding must be one of {SEEDING}")
+    return np.random.default_rng(stream(seed, f"table93|{block}|{upgrading}|{sector}"))
 
 
 def _fmt(v) -> str:
@@ -344,14 +387,15 @@ def _explain(expected, est, p, lo, hi, band, alpha) -> str:
 def assess_cell(frame: pd.DataFrame, block: str, upgrading: str, sector: str, label: str, *,
               alpha: float = ALPHA, neutral_band: float = NEUTRAL_BAND, min_n: int = MIN_N,
               n_perm: int = N_PERM, n_boot: int = N_BOOT, ci_level: float = CI_LEVEL,
-              seed: int = 0, with_model: bool = True) -> dict:
+              seed: int = 0, with_model: bool = True, seeding: str = "seedsequence") -> dict:
     """One row of :func:`assess_table93`."""
     if block not in BLOCKS:
         raise ValueError(f"unknown block {block!r}; use one of {list(BLOCKS)}")
     exp = expectation(label)
     row = {"block": block, "upgrading": upgrading, "sector": sector, "label": label,
            "expected": exp, "effect": EFFECTS[block], "n": 0, "estimate": np.nan,
-           "p_value": np.nan, "p_method": "", "ci_low": np.nan, "ci_high": np.nan,
+           "p_value": np.nan, "p_mc_se": np.nan, "p_method": "", "ci_low": np.nan, "ci_high": np.nan,
+           "ci_low_mc_se": np.nan, "ci_high_mc_se": np.nan,
            "n_boot_valid": 0, "diff_means": np.nan, "model_estimate": np.nan, "model_se": np.nan,
            "model_p": np.nan, "model_note": "", "verdict": NOT_TESTABLE,
            "verdict_strict": NOT_TESTABLE, "reason": ""}
@@ -367,9 +411,13 @@ def assess_cell(frame: pd.DataFrame, block: str, upgrading: str, sector: str, la
     x = sub[BLOCKS[block]].to_numpy(dtype=float)
     y = sub[f"upgrading_{upgrading}"].to_numpy(dtype=float)
     st = cell_statistics(block, x, y[None], n_perm=n_perm, n_boot=n_boot, ci_level=ci_level,
-                         rng=cell_rng(seed, block, upgrading, sector))
+                         rng=cell_rng(seed, block, upgrading, sector, seeding))
     est, p, lo, hi = (float(st[k][0]) for k in ("estimate", "p", "ci_low", "ci_high"))
-    row.update(estimate=est, p_value=p, ci_low=lo, ci_high=hi, n_boot_valid=int(st["n_boot_valid"][0]),
+    # an exact p-value (every arrangement enumerated) has no Monte-Carlo error
+    p_se = 0.0 if st["exact"] else float(np.sqrt(p * (1 - p) / st["n_perm"]))
+    row.update(estimate=est, p_value=p, p_mc_se=p_se, ci_low=lo, ci_high=hi,
+               ci_low_mc_se=float(st["ci_low_mc_se"][0]), ci_high_mc_se=float(st["ci_high_mc_se"][0]),
+               n_boot_valid=int(st["n_boot_valid"][0]),
                p_method=f"exact ({st['n_perm']} arrangements)" if st["exact"]
                else f"Monte Carlo ({st['n_perm']} permutations)")
     if "diff_means" in st:
@@ -393,7 +441,7 @@ def tested_labels(labels: pd.DataFrame) -> pd.DataFrame:
 def assess_table93(frame: pd.DataFrame, labels: pd.DataFrame, *, alpha: float = ALPHA,
                  neutral_band: float = NEUTRAL_BAND, min_n: int = MIN_N, n_perm: int = N_PERM,
                  n_boot: int = N_BOOT, ci_level: float = CI_LEVEL, seed: int = 0,
-                 with_model: bool = True) -> pd.DataFrame:
+                 with_model: bool = True, seeding: str = "seedsequence") -> pd.DataFrame:
     """Every Table 9.3 cell of ``labels`` (block, upgrading, sector, label) tested on ``frame``.
 
     ``frame`` is the output of :func:`analysis.stats.variables.model_frame`. Rows follow
@@ -403,7 +451,7 @@ def assess_table93(frame: pd.DataFrame, labels: pd.DataFrame, *, alpha: float = 
     labels = tested_labels(labels)
     rows = [assess_cell(frame, r.block, r.upgrading, r.sector, r.label, alpha=alpha,
                       neutral_band=neutral_band, min_n=min_n, n_perm=n_perm, n_boot=n_boot,
-                      ci_level=ci_level, seed=seed, with_model=with_model)
+                      ci_level=ci_level, seed=seed, with_model=with_model, seeding=seeding)
             for r in labels.itertuples(index=False)]
     return pd.DataFrame(rows)
 

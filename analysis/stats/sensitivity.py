@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+from scipy.stats import t as t_dist
 
 from analysis.stats.models import DEFAULT_REGRESSORS, OUTCOMES, Hc3Batch, fit_ols, prepare
 from analysis.stats.pattern_tests import (ALPHA, BLOCKS, CI_LEVEL, MIN_N, NEUTRAL_BAND, NOT_TESTABLE,
@@ -72,10 +73,10 @@ def _positions(frame: pd.DataFrame, index: pd.Index) -> np.ndarray:
 
 # --------------------------------------------------------------------------- regressions
 
-def _base_fit(frame: pd.DataFrame, outcome: str, regressors, rows: list):
+def _base_fit(frame: pd.DataFrame, outcome: str, regressors, rows: list, use_t: bool = True):
     """The published-data OLS fit and its design for ``outcome``; when the model cannot be
     estimated, a row saying why is appended to ``rows`` and ``(None, None)`` returned."""
-    base = fit_ols(frame, outcome, regressors, n_perm=0, n_boot=0)
+    base = fit_ols(frame, outcome, regressors, n_perm=0, n_boot=0, use_t=use_t)
     if not base.estimable:
         rows.append({"outcome": base.outcome, "term": "", "note": base.reason})
         return None, None
@@ -85,7 +86,7 @@ def _base_fit(frame: pd.DataFrame, outcome: str, regressors, rows: list):
 def coefficient_stability(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES),
                           regressors=DEFAULT_REGRESSORS, step: float = RECODE_STEP,
                           prob: float = RECODE_PROB, n_draws: int = N_DRAWS, seed: int = 0,
-                          alpha: float = 0.05) -> pd.DataFrame:
+                          alpha: float = 0.05, use_t: bool = True) -> pd.DataFrame:
     """Under random recoding: how often each OLS coefficient keeps its sign and its significance.
 
     One row per (outcome, term). A draw whose recoded outcome does not vary is
@@ -94,14 +95,16 @@ def coefficient_stability(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES),
     draws = recode_draws(frame, step=step, prob=prob, n_draws=n_draws, seed=seed)
     rows = []
     for o in outcomes:
-        base, prep = _base_fit(frame, o, regressors, rows)
+        base, prep = _base_fit(frame, o, regressors, rows, use_t)
         if base is None:
             continue
         Y = draws[OUTCOMES.get(o, o)][:, _positions(frame, prep.index)]
         valid = np.ptp(Y, axis=1) > 0
         B, S = Hc3Batch(prep.X.to_numpy()).fit_rows(Y[valid])
         with np.errstate(all="ignore"):
-            P = 2 * norm.sf(np.abs(B / S))       # normal reference, as statsmodels' HC3 default
+            # the page's convention: t with n - k degrees of freedom (normal with use_t=False)
+            df = prep.X.shape[0] - prep.X.shape[1]
+            P = 2 * (t_dist.sf(np.abs(B / S), df) if use_t else norm.sf(np.abs(B / S)))
         for j, term in enumerate(prep.X.columns):
             if term == "const":
                 continue
@@ -117,7 +120,7 @@ def coefficient_stability(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES),
 
 
 def loo_coefficients(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES), regressors=DEFAULT_REGRESSORS,
-                     alpha: float = 0.05) -> pd.DataFrame:
+                     alpha: float = 0.05, use_t: bool = True) -> pd.DataFrame:
     """Leave one case out: how often each OLS coefficient keeps sign and significance, and who flips it.
 
     A refit that is not estimable, or that drops the term (no variation left),
@@ -126,7 +129,7 @@ def loo_coefficients(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES), regressor
     """
     rows = []
     for o in outcomes:
-        base, prep = _base_fit(frame, o, regressors, rows)
+        base, prep = _base_fit(frame, o, regressors, rows, use_t)
         if base is None:
             continue
         terms = [t for t in base.params.index if t != "const"]
@@ -134,7 +137,7 @@ def loo_coefficients(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES), regressor
         flips = {t: [] for t in terms}
         n_est = 0
         for label, cid in zip(prep.index, prep.case_ids):
-            r = fit_ols(frame.drop(index=label), o, regressors, n_perm=0, n_boot=0)
+            r = fit_ols(frame.drop(index=label), o, regressors, n_perm=0, n_boot=0, use_t=use_t)
             n_est += r.estimable
             for t in terms:
                 ok = r.estimable and t in r.params.index
