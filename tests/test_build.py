@@ -114,7 +114,8 @@ def tiny_book(tmp_path, content="ab"):
     src.write_text(TINY_NB.replace("INPUT", repr(str(tmp_path / "input.txt"))))
     (tmp_path / "input.txt").write_text(content)
     run = b.Run(str(src), "chapters/tiny", {}, None, [str(tmp_path / "input.txt")])
-    toc = {"format": "jb-book", "root": "intro", "chapters": [{"file": "chapters/tiny"}]}
+    # the tiny page is the root: the landing page (intro.md) glues numbers from pages this book lacks
+    toc = {"format": "jb-book", "root": "chapters/tiny"}
     return run, toc
 
 
