@@ -199,7 +199,10 @@ class _SectorFigures:
         import matplotlib.pyplot as plt
         import numpy as np
 
-        fig = plt.figure(figsize=(6.5, 3.0), dpi=SCREEN_DPI)
+        from analysis import theme
+
+        theme.use()
+        fig = plt.figure(figsize=(theme.COLUMN_WIDTH, 3.0), dpi=SCREEN_DPI)
         ax = fig.add_axes((0.11, 0.17, 0.58, 0.78))
         cases = self.published[self.published["sector"] == sector]
         rng = np.random.default_rng(0)
@@ -243,7 +246,9 @@ class _SectorFigures:
             fig.canvas.restore_region(bg)
             ax.draw_artist(mark)
             ax.draw_artist(note)
-            Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(folder / "against_sector.png")
+            # the PNG records its resolution, so its size in inches (the theme's column width) is known
+            Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(
+                folder / "against_sector.png", dpi=(SCREEN_DPI, SCREEN_DPI))
         with plt.rc_context({"svg.hashsalt": "upgrading-to-compete"}):
             for ext in formats:
                 if ext != "png":
