@@ -140,6 +140,6 @@ def test_built_downloads_agree_with_r(site):
         assert hits, name
         return (page.parent / hits[0]).resolve().read_text(encoding="utf-8")
 
-    _check_renderings(find("regression_table.csv"), find("regression_table.tex"), find("regression_table.html"))
-    coefs = pd.read_csv(pd.io.common.StringIO(find("regression_coefficients.csv")))
+    _check_renderings(find("regression-table.csv"), find("regression-table.tex"), find("regression-table.html"))
+    coefs = pd.read_csv(pd.io.common.StringIO(find("regression-coefficients.csv")))
     compare_coefficients(coefs, pd.read_csv(RESULTS / "r_coefficients.csv"))

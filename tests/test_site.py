@@ -132,7 +132,7 @@ def test_trade_page_lists_disagreements_and_keeps_na_missing(site):
     assert "Line 2868" in html and "Line 3000" in html
     assert "unclassifiable" in html and "disagree" in html and "not stated" in html
     page = site / "chapters/ch08_trade.html"
-    href = next(h for h in parse(page).hrefs if h.endswith("/table_8_2.csv"))
+    href = next(h for h in parse(page).hrefs if h.endswith("/ch08-table-8-2.csv"))
     t82 = pd.read_csv((page.parent / href).resolve())
     assert len(t82) == 30 and t82["share_start_pct"].isna().sum() == 9   # nine n.a. starts stay missing
 

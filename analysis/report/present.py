@@ -61,7 +61,8 @@ class Page:
     def file_name(self, name: str) -> str:
         """The unique, descriptive stem of the downloads of item ``name`` (``sector-traditional-cases``)."""
         stem = name.replace("_", "-")
-        return stem if stem.startswith(self.prefix + "-") else f"{self.prefix}-{stem}"
+        # "audit" on the audit page stays audit.csv (not audit-audit.csv)
+        return stem if stem == self.prefix or stem.startswith(self.prefix + "-") else f"{self.prefix}-{stem}"
 
     def table(self, df: pd.DataFrame, name: str, title: str, source: str,
               audit: pd.DataFrame | None = None, data: pd.DataFrame | None = None,

@@ -194,6 +194,20 @@ def display_table(table: pd.DataFrame, keep_note: bool = False) -> pd.DataFrame:
     return pd.concat([pd.DataFrame({"term": terms}), body], axis=1)
 
 
+def publish_table(page, run: RegressionRun, name: str, title: str, source: str, note: str = "") -> str:
+    """MyST for a regression table: the numbered table with its CSV (through ``page.table``),
+    plus the same table as LaTeX (booktabs) and HTML files under the CSV's name, offered in
+    its Cite fold and in a line below it."""
+    stem = page.dir / page.file_name(name)
+    tex, html = stem.with_suffix(".tex"), stem.with_suffix(".html")
+    tex.write_text(run.latex, encoding="utf-8")
+    html.write_text(run.html, encoding="utf-8")
+    md = page.table(display_table(run.table), name, title, source, data=flat_table(run.table), note=note)
+    page.items[-1]["files"] += [tex.as_posix(), html.as_posix()]
+    return (md + "\n\nThe same table for a paper or a web page: "
+            f"{{download}}`LaTeX (booktabs) <{tex.as_posix()}>` · {{download}}`HTML <{html.as_posix()}>`")
+
+
 def ols_inference(results: list[models.ModelResult], level: float = 0.95) -> pd.DataFrame:
     """For each OLS coefficient: robust (HC3) Wald inference beside permutation and bootstrap inference."""
     rows = []
