@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.method.aggregate import upgrading_aggregates
 from analysis.audit.rules import AUDIT_COLUMNS, audit_row
 from analysis.audit.casestudies.audit_all import casestudy_audit
+from analysis.audit.claims import structural_audit, structural_sides
 from analysis.audit.prose_claims import claim_audit, claim_sides
 from analysis.audit.standard import STANDARD_COLUMNS, apply_standard, problems
 from analysis.method.indices import UPGRADING_COLUMNS, upgrading_sum
@@ -108,7 +109,7 @@ def foundation_audit(data) -> pd.DataFrame:
 
 def raw_audit(data) -> pd.DataFrame:
     """Every comparison as the chapter audit functions compute it, before the standard judges it."""
-    parts = [foundation_audit(data)]
+    parts = [foundation_audit(data), structural_audit(data)]
     if data.chapters:
         parts.append(casestudy_audit(data.chapters, data.table_1_2))
         parts.append(claim_audit(data))
@@ -121,7 +122,8 @@ def book_audit(data) -> pd.DataFrame:
     """The full audit judged under the standard (:mod:`analysis.audit.standard`), with
     each row's erratum (kind and title of its root cause) joined in.
     Columns :data:`AUDIT_CSV_COLUMNS`."""
-    audit = apply_standard(raw_audit(data), data.judgements, claim_sides(data.text_claims))
+    sides = {**claim_sides(data.text_claims), **structural_sides(data.structural_claims)}
+    audit = apply_standard(raw_audit(data), data.judgements, sides)
     e = data.errata.set_index("root_cause")
     audit["erratum_kind"] = audit["root_cause"].map(e["kind"])
     audit["erratum"] = audit["root_cause"].map(e["title"])

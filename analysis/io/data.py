@@ -70,6 +70,7 @@ class BookData:
     judgements: pd.DataFrame
     audit_before: pd.DataFrame
     text_claims: pd.DataFrame
+    structural_claims: pd.DataFrame
     text_scan: pd.DataFrame
     table_1_1: pd.DataFrame
     table_1_2: pd.DataFrame
@@ -101,6 +102,7 @@ def load_book_data(data_dir: str | Path = DATA_DIR) -> BookData:
         judgements=frames["book/judgements.csv"],
         audit_before=frames["book/audit_before.csv"],
         text_claims=frames["book/text_claims.csv"],
+        structural_claims=frames["book/structural_claims.csv"],
         text_scan=frames["book/text_scan.csv"],
         table_1_1=frames["book/table_1_1.csv"],
         table_1_2=frames["book/table_1_2.csv"],

@@ -223,6 +223,31 @@ TEXT_CLAIMS = pa.DataFrameSchema(
     strict=True, coerce=True, name="text claims",
 )
 
+_PARAMS = r"^[a-z_]+=[^;=]+(?:; [a-z_]+=[^;=]+)*$"
+STRUCTURAL_CLAIMS = pa.DataFrameSchema(
+    {
+        "claim_id": pa.Column(str, pa.Check.str_matches(r"^C\d\d[a-z]?$"), unique=True,
+                              description="C<nn>: stable identifier of the statement (C12a, C12b: two statements of one sentence)."),
+        "chapter": pa.Column(int, pa.Check.isin([1, 9]), description="Chapter of the book the statement is in (1 or 9)."),
+        "line": pa.Column(int, pa.Check.ge(1), nullable=False, description="Source line in the text extraction."),
+        "page": pa.Column(str, pa.Check.str_matches(_PAGE), nullable=False,
+                          description="Printed page(s) of the statement: its section's span, or the exact page."),
+        "tables": pa.Column(str, description="The tables the statement rests on."),
+        "statement": pa.Column(str, pa.Check.str_length(min_value=10), description="The statement in our words (a paraphrase, not a quote)."),
+        "rule": pa.Column(str, pa.Check.str_matches(r"^[a-z_]+$"),
+                          description="Name of the rule that decides it (analysis/audit/claims.py: RULES)."),
+        "params": pa.Column(str, pa.Check.str_matches(_PARAMS), nullable=True,
+                            description="The rule's parameters, 'key=value; key=value' (lists joined by '|'): sector, column, strict, ..."),
+        "number": pa.Column(str, nullable=True, description="For a count: the number as stated (judged with the audit)."),
+        "qualifier": pa.Column(str, nullable=True, description="For a count: its qualifier rule (data/book/qualifiers.csv)."),
+        "measure": pa.Column(str, nullable=True, description="For a count: what it counts (the audit row's column)."),
+        "root_cause": pa.Column(str, pa.Check.str_matches(r"^E\d\d$"), nullable=True,
+                                description="For a rule that does not hold and is not an audit row: its erratum (data/errata.csv)."),
+        "note": pa.Column(str, nullable=True, description="Our remark on the reading (our words)."),
+    },
+    strict=True, coerce=True, name="structural claims",
+)
+
 TEXT_SCAN = pa.DataFrameSchema(
     {
         "chapter": pa.Column(int, pa.Check.in_range(1, 10), unique=True),
@@ -327,6 +352,7 @@ SCHEMAS = {
     "book/judgements.csv": JUDGEMENTS,
     "book/audit_before.csv": AUDIT_BEFORE,
     "book/text_claims.csv": TEXT_CLAIMS,
+    "book/structural_claims.csv": STRUCTURAL_CLAIMS,
     "book/text_scan.csv": TEXT_SCAN,
     "book/printed_values.csv": PRINTED_VALUES,
     "book/table_1_1.csv": TABLE_1_1,
