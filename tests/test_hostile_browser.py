@@ -234,10 +234,12 @@ def test_search_results_show_titles_literally(browser, served):
     local_only(context, outside)
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(urljoin(base, "search.html?q=case"), wait_until="load")
-    # Sphinx adds results one by one and reports "Search finished, found N pages" at the end
-    # (the 40 published case pages match too, so wait for all of them, not for the first few)
-    page.wait_for_function("/found/i.test((document.getElementById('search-progress') || {}).textContent || '')",
-                           timeout=60_000)
+    # Sphinx adds results one by one and writes "Search finished, found N page(s)" into the
+    # p.search-summary it creates (not #search-progress, which it empties); the 40 published case
+    # pages match too, so wait for the summary, not for the first few results
+    page.wait_for_function(
+        "/finished/i.test((document.querySelector('p.search-summary') || {}).textContent || '')",
+        timeout=60_000)
     results = flat(page.locator("ul.search").first.inner_text())
     injected = page.evaluate("document.querySelectorAll('ul.search img, ul.search svg, ul.search iframe').length")
     context.close()
