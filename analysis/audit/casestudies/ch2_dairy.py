@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from analysis.method.cells import number, printed
 from analysis.method.printed import parse_printed
-from analysis.audit.casestudies.text_claims import (as_printed, claim_row, judge, stated_claim, t12_line,
+from analysis.audit.casestudies.text_claims import (as_printed, claim_row, compare_claim, stated_claim, t12_line,
     t12_text, t12_value)
 
 NICARAGUA = "Nicaragua"
@@ -86,7 +86,7 @@ def _vs_text(t21: pd.DataFrame, tables: dict) -> list[dict]:
     # The prose count of enterprises (71) should fall inside the printed range.
     ind = "Number of industrial enterprises"
     c = stated_claim(tables, "2.1 vs text", ind, SMES)
-    rows.append(judge("2.1 vs text", ind, SMES, printed(t21, ind, SMES), float(c.text),
+    rows.append(compare_claim("2.1 vs text", ind, SMES, printed(t21, ind, SMES), float(c.text),
                       qualifier="range", line=c.line,
                       note=c.about + "; printed range judged against the prose count (prose is for 1998, table for 2000)"))
     return rows
@@ -101,7 +101,7 @@ def _vs_table_1_2(t21: pd.DataFrame, t12: pd.DataFrame) -> list[dict]:
     livestock = number(t21, "Number of livestock companies", SMES) + number(t21, "Number of livestock companies", LARGE)
     lo, hi = _range(t21, "Number of industrial enterprises", SMES)
     lo_l, hi_l = _range(t21, "Number of industrial enterprises", LARGE)
-    rec = judge("2.1 vs 1.2", "Number of firms (livestock + industrial)", "Boaco-Chontales",
+    rec = compare_claim("2.1 vs 1.2", "Number of firms (livestock + industrial)", "Boaco-Chontales",
                 t12_text(t12, "dairy", "firms"), (livestock + lo + lo_l, livestock + hi + hi_l),
                 note=f"Table 1.2 line {line} prints {firms_12:,.0f} firms; Table 2.1 gives "
                      f"{livestock:,.0f} livestock companies plus 70–100 industrial enterprises")
@@ -110,11 +110,11 @@ def _vs_table_1_2(t21: pd.DataFrame, t12: pd.DataFrame) -> list[dict]:
 
 def _table_2_1_vs_2_2(t21: pd.DataFrame, t22: pd.DataFrame) -> list[dict]:
     """Table 2.1 (year 2000, national column) against the 2000 column of Table 2.2."""
-    prod_rows = judge("2.1 vs 2.2", "Total production (millions of gallons/yr)", NICARAGUA,
+    prod_rows = compare_claim("2.1 vs 2.2", "Total production (millions of gallons/yr)", NICARAGUA,
                       printed(t21, "Total production (millions of gallons/yr)", NICARAGUA),
                       number(t22, "Production", "2000"), qualifier="range",
                       note="national milk production in 2000: Table 2.1 range vs Table 2.2 figure (line 934)")
-    exp_rows = judge("2.1 vs 2.2", "Exports (US$ millions)", NICARAGUA,
+    exp_rows = compare_claim("2.1 vs 2.2", "Exports (US$ millions)", NICARAGUA,
                      printed(t21, "Exports (US$ millions)", NICARAGUA),
                      number(t22, "Export (US$ millions)", "2000"),
                      note="national dairy exports in 2000, both from the Central Bank of Nicaragua: "

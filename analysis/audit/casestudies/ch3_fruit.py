@@ -17,7 +17,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from analysis.method.cells import number, printed
-from analysis.audit.casestudies.text_claims import (as_printed, claim_row, display_text, is_lower_bound, judge,
+from analysis.audit.casestudies.text_claims import (as_printed, claim_row, display_text, is_lower_bound, compare_claim,
     not_derivable_rows, printed_value, stated_claim, t12_line, t12_value)
 
 SC = "Santa Catarina | Apples"
@@ -116,7 +116,7 @@ def _t31_vs_t12(t31: pd.DataFrame, t12: pd.DataFrame) -> list[dict]:
         line = t12_line(t12, key)
         for row, col12, why in pairs:
             note = f"Table 1.2 line {line}, column {col12}" + (f"; {why}" if why else "")
-            out.append(judge("3.1 vs 1.2", row, case, printed(t31, row, case), t12_value(t12, key, col12), note=note))
+            out.append(compare_claim("3.1 vs 1.2", row, case, printed(t31, row, case), t12_value(t12, key, col12), note=note))
         out.append(_growers_vs_firms(t31, case, t12_value(t12, key, "firms"), line))
     out += _jobs_vs_t12(t31, t12)
     return out
@@ -126,7 +126,7 @@ def _growers_vs_firms(t31: pd.DataFrame, case: str, firms: float, line) -> dict:
     """Table 3.1 grower count (maybe a lower bound "N+") vs Table 1.2 firms."""
     row = "Number of growers"
     bound = is_lower_bound(t31, row, case)
-    return judge("3.1 vs 1.2", row, case, printed(t31, row, case), firms,
+    return compare_claim("3.1 vs 1.2", row, case, printed(t31, row, case), firms,
                  qualifier="at least" if bound else "exact",
                  note=f"Table 1.2 line {line} number of firms; Table 3.1 prints "
                       f"'{display_text(t31, row, case)}'"
@@ -144,7 +144,7 @@ def _jobs_vs_t12(t31: pd.DataFrame, t12: pd.DataFrame) -> list[dict]:
         note = (f"Table 1.2 line {t12_line(t12, key)}: direct {direct:,.0f} + indirect {indirect:,.0f}")
         if case == RN:
             note += "; Table 3.1 equals the direct jobs alone"
-        out.append(judge("3.1 vs 1.2", "Total employment", case, printed(t31, "Total employment", case),
+        out.append(compare_claim("3.1 vs 1.2", "Total employment", case, printed(t31, "Total employment", case),
                          direct + indirect, note=note))
     return out
 
@@ -160,10 +160,10 @@ def _t31_vs_text(t31: pd.DataFrame, tables: dict) -> list[dict]:
         bound = number(t31, "Number of growers", col)
         shown = display_text(t31, "Number of growers", col)
         if claim.qualifier == "at least":
-            out.append(judge("3.1 vs text", "Number of growers", col, claim.text, bound, qualifier="at least",
+            out.append(compare_claim("3.1 vs text", "Number of growers", col, claim.text, bound, qualifier="at least",
                              line=claim.line, note=claim.about + f"; table prints '{shown}', which implies it"))
         else:
-            out.append(judge("3.1 vs text", "Number of growers", col, shown, float(claim.text.replace(",", "")),
+            out.append(compare_claim("3.1 vs text", "Number of growers", col, shown, float(claim.text.replace(",", "")),
                              line=claim.line,
                              note=claim.about + f"; the prose figure must reach the table's '{shown}'"))
     return out
@@ -178,7 +178,7 @@ def _t32_vs_text(t32: pd.DataFrame, tables: dict) -> list[dict]:
         col = _latest_period(t32, row)
         label = f"{col}, {RANGE_LABEL}"
         claim = stated_claim(tables, "3.2 vs text", row, label)
-        out.append(judge("3.2 vs text", row, label, claim.text, printed_value(t32, row, col),
+        out.append(compare_claim("3.2 vs text", row, label, claim.text, printed_value(t32, row, col),
                          qualifier="range", line=claim.line,
                          note=claim.about + "; latest printed share of the case"))
     return out

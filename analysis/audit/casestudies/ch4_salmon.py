@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from analysis.audit.rules import audit_row
 from analysis.method.cells import number, printed, wide
-from analysis.audit.casestudies.text_claims import (as_printed, cagr, claim_row, judge, stated_claim,
+from analysis.audit.casestudies.text_claims import (as_printed, cagr, claim_row, compare_claim, stated_claim,
     not_derivable_rows, t12_line, t12_text, value_or_zero)
 
 # ---- Table 4.1 ----
@@ -227,13 +227,13 @@ def _vs_t12(t41: pd.DataFrame, t43: pd.DataFrame, t12: pd.DataFrame) -> list[dic
     core_txt, sup_txt = [s.strip() for s in firms.split("+")]
     n = f"Table 1.2 line {line}"
     return [
-        judge("4.1 vs 1.2", "1996", EXPORTS, t12_text(t12, "Salmon", "exports_1996"),
+        compare_claim("4.1 vs 1.2", "1996", EXPORTS, t12_text(t12, "Salmon", "exports_1996"),
               number(t41, "1996", EXPORTS), note=f"{n} exports 1996 (printed) vs Table 4.1 1996 export value"),
-        judge("4.3 vs 1.2", CORE + "Subtotal", JOBS, t12_text(t12, "Salmon", "direct_jobs"), direct,
+        compare_claim("4.3 vs 1.2", CORE + "Subtotal", JOBS, t12_text(t12, "Salmon", "direct_jobs"), direct,
               qualifier="approx", tol=500, note=f"{n} direct jobs, a round figure, vs the core jobs sum"),
-        judge("4.3 vs 1.2", SUP + "Subtotal", JOBS, t12_text(t12, "Salmon", "indirect_jobs"), indirect,
+        compare_claim("4.3 vs 1.2", SUP + "Subtotal", JOBS, t12_text(t12, "Salmon", "indirect_jobs"), indirect,
               note=f"{n} indirect jobs vs the supply jobs sum"),
-        judge("4.3 vs 1.2", SUP + "Subtotal", TOT, sup_txt, sup_firms, qualifier="approx", tol=5,
+        compare_claim("4.3 vs 1.2", SUP + "Subtotal", TOT, sup_txt, sup_firms, qualifier="approx", tol=5,
               note=f"{n} '{firms}': additional local providers vs supply firms"),
         audit_row("4.3 vs 1.2", CORE + "Subtotal", TOT, core_txt, None,
                   f"{n} '{firms}': firms in the main chain; the core total is de-duplicated and cannot be "
@@ -252,15 +252,15 @@ def _t42_checks(t42: pd.DataFrame, t41: pd.DataFrame, tb: dict) -> list[dict]:
     end_init = tons("Initiation", "End of stage (year, production)")
     c = stated_claim(tb, "4.2 vs text", "1985 (end of initiation), tons", "production")
     return [
-        judge("4.2 vs 4.1", "1996 (start of globalization), tons", PROD, start_glob, 1000 * number(t41, "1996", PROD),
+        compare_claim("4.2 vs 4.1", "1996 (start of globalization), tons", PROD, start_glob, 1000 * number(t41, "1996", PROD),
               note="Table 4.2 line 1558 vs Table 4.1 Chile 1996"),
-        judge("4.2 vs 4.1", "1996 (start of globalization), tons", TENTH, start_glob,
+        compare_claim("4.2 vs 4.1", "1996 (start of globalization), tons", TENTH, start_glob,
               1000 * number(t41, "1996", TENTH), note="Table 4.2 line 1558 vs Table 4.1 Tenth Region 1996"),
-        judge("4.2 vs 4.1", "present (end of globalization), tons", PROD, end_glob,
+        compare_claim("4.2 vs 4.1", "present (end of globalization), tons", PROD, end_glob,
               1000 * number(t41, "2001", PROD), qualifier="approx", tol=5000,
               note="Table 4.2 line 1558 vs Table 4.1 Chile 2001: 'present' read as 2001, the last year of "
                    "Table 4.1; 400,000 is a round figure"),
-        judge("4.2 vs text", "1985 (end of initiation), tons", "production", c.text,
+        compare_claim("4.2 vs text", "1985 (end of initiation), tons", "production", c.text,
               float(end_init.replace(",", "")), line=c.line,
               note=c.about + "; Table 4.2 (line 1558) prints 900 tons for 1985"),
     ]

@@ -259,7 +259,7 @@ COMPATIBLE = {
 COMPATIBLE["kr_relative"] = COMPATIBLE["kr"]
 
 
-def judge(verdict: str, rule: str, label: str) -> str:
+def verdict_agreement(verdict: str, rule: str, label: str) -> str:
     """``agree`` / ``disagree`` / ``not stated`` / ``unclassifiable`` for one verdict under one rule."""
     allowed = COMPATIBLE.get(rule, {}).get(verdict)
     if not verdict or allowed is None:
@@ -290,5 +290,5 @@ def compare_with_text(classified: pd.DataFrame, verdicts: pd.DataFrame,
     m["verdict_in_text"] = m["verdict_in_text"].fillna("")
     m["quote_summary"] = m["quote_summary"].fillna("")
     for r in rules:
-        m[f"{r}_vs_text"] = [judge(v, r, lab) for v, lab in zip(m["verdict_in_text"], m[r])]
+        m[f"{r}_vs_text"] = [verdict_agreement(v, r, lab) for v, lab in zip(m["verdict_in_text"], m[r])]
     return m

@@ -75,7 +75,7 @@ def _with_line(note: str, line: int | None) -> str:
     return f"text line {line}: {note}" if line else note
 
 
-def judge(table: str, row: str, column: str, claim, value, *, qualifier: str = "exact",
+def compare_claim(table: str, row: str, column: str, claim, value, *, qualifier: str = "exact",
           tol: float = 0.0, line: int | None = None, note: str = "", tolerance: float = 0.0) -> dict:
     """One consistency audit row: ``claim`` (as printed) against ``value``.
 
@@ -140,7 +140,7 @@ def _judge_in_range(table, row, column, claim, bounds, note) -> dict:
     return rec
 
 
-#: the standard's qualifiers as the provisional judge above reads them (the standard re-judges every row)
+#: the standard's qualifiers as the provisional compare_claim above reads them (the standard re-judges every row)
 _LEGACY = {"plain": "exact", "exact": "exact", "about": "approx", "nearly": "approx", "over": "at least",
            "at least": "at least", "range": "range", "at most": "exact", "qualitative": "qualitative",
            "negative": "negative", "positive": "positive", "under": "exact"}
@@ -163,8 +163,8 @@ def stated_claim(tables: dict, table: str, row: str, column: str) -> TextClaim:
 
 def judge_claim(table: str, row: str, column: str, claim: TextClaim, value, note: str = "",
                 tolerance: float = 0.0) -> dict:
-    """:func:`judge` for a transcribed :class:`TextClaim`."""
-    return judge(table, row, column, claim.text, value, qualifier=claim.qualifier, tol=claim.tol,
+    """:func:`compare_claim` for a transcribed :class:`TextClaim`."""
+    return compare_claim(table, row, column, claim.text, value, qualifier=claim.qualifier, tol=claim.tol,
                  line=claim.line, note=(claim.about + ("; " + note if note else "")), tolerance=tolerance)
 
 
