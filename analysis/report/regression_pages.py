@@ -211,27 +211,16 @@ def publish_table(page, run: RegressionRun, name: str, title: str, source: str, 
 def ols_inference(results: list[models.ModelResult], level: float = 0.95) -> pd.DataFrame:
     """For each OLS coefficient: robust (HC3) Wald inference beside permutation and bootstrap inference."""
     rows = []
-    for r in results:
-        if r.kind != "ols" or not r.estimable:
-            continue
-        for t in r.params.index:
-            if t == "const":
-                continue
-            pp = r.perm_pvalues.get(t, np.nan) if r.perm_pvalues is not None else np.nan
-            bl, bh = ((r.boot_ci.loc[t, "lower"], r.boot_ci.loc[t, "upper"])
-                      if r.boot_ci is not None else (np.nan, np.nan))
-            ppse = r.perm_mc_se.get(t, np.nan) if r.perm_mc_se is not None else np.nan
-            bls, bhs = ((r.boot_ci_mc_se.loc[t, "lower"], r.boot_ci_mc_se.loc[t, "upper"])
-                        if r.boot_ci_mc_se is not None else (np.nan, np.nan))
-            rows.append({"outcome": r.outcome, "term": t, "n": r.n, "df": r.df_resid,
-                         "coef": float(r.params[t]),
-                         "se_hc3": float(r.bse[t]), "p_hc3": float(r.pvalues[t]),
-                         "wald_low": float(r.conf_int.loc[t, "lower"]),
-                         "wald_high": float(r.conf_int.loc[t, "upper"]),
-                         "p_permutation": float(pp), "p_permutation_mc_se": float(ppse),
-                         "boot_low": float(bl), "boot_low_mc_se": float(bls),
-                         "boot_high": float(bh), "boot_high_mc_se": float(bhs),
-                         "n_perm": r.n_perm, "n_boot_valid": r.n_boot_valid})
+    for s in models.ols_slopes(results):
+        r, t = s["result"], s["term"]
+        rows.append({"outcome": r.outcome, "term": t, "n": r.n, "df": r.df_resid,
+                     "coef": float(r.params[t]),
+                     "se_hc3": float(r.bse[t]), "p_hc3": float(r.pvalues[t]),
+                     "wald_low": float(r.conf_int.loc[t, "lower"]),
+                     "wald_high": float(r.conf_int.loc[t, "upper"]),
+                     **{k: s[k] for k in ("p_permutation", "p_permutation_mc_se", "boot_low", "boot_low_mc_se",
+                                          "boot_high", "boot_high_mc_se")},
+                     "n_perm": r.n_perm, "n_boot_valid": r.n_boot_valid})
     return pd.DataFrame(rows)
 
 

@@ -750,6 +750,30 @@ def estimability_report(results: list[ModelResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def ols_slopes(results: list[ModelResult]):
+    """Each estimated OLS slope with its resampling inference, one dict per (model, term).
+
+    The one walk over OLS terms shared by the inference table and the seed-stability check;
+    a value a model did not compute (no permutations, no bootstrap) is NaN.
+    """
+    nan = float("nan")
+    for r in results:
+        if r.kind != "ols" or not r.estimable:
+            continue
+        for t in r.params.index:
+            if t == "const":
+                continue
+            boot = r.boot_ci.loc[t] if r.boot_ci is not None else None
+            boot_se = r.boot_ci_mc_se.loc[t] if r.boot_ci_mc_se is not None else None
+            yield {"result": r, "term": t,
+                   "p_permutation": float(r.perm_pvalues.get(t, nan)) if r.perm_pvalues is not None else nan,
+                   "p_permutation_mc_se": float(r.perm_mc_se.get(t, nan)) if r.perm_mc_se is not None else nan,
+                   "boot_low": float(boot["lower"]) if boot is not None else nan,
+                   "boot_high": float(boot["upper"]) if boot is not None else nan,
+                   "boot_low_mc_se": float(boot_se["lower"]) if boot_se is not None else nan,
+                   "boot_high_mc_se": float(boot_se["upper"]) if boot_se is not None else nan}
+
+
 # --------------------------------------------------------------------------- tables
 
 def _num(x: float, digits: int) -> str:

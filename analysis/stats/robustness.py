@@ -160,17 +160,9 @@ def convention_changes(results, *, only_changed: bool = True) -> pd.DataFrame:
 
 
 def _conclusions(results) -> dict:
-    out = {}
-    for r in results:
-        if r.kind != "ols" or not r.estimable:
-            continue
-        for t in r.params.index:
-            if t == "const":
-                continue
-            p = r.perm_pvalues[t] if r.perm_pvalues is not None else np.nan
-            lo, hi = (r.boot_ci.loc[t, "lower"], r.boot_ci.loc[t, "upper"]) if r.boot_ci is not None else (np.nan,) * 2
-            out[(r.outcome, t)] = (_stars(float(p)), bool(lo > 0 or hi < 0))
-    return out
+    """(outcome, term) -> (permutation-p star class, bootstrap interval excludes zero)."""
+    return {(s["result"].outcome, s["term"]): (_stars(s["p_permutation"]), bool(s["boot_low"] > 0 or s["boot_high"] < 0))
+            for s in models.ols_slopes(results)}
 
 
 def seed_stability(frame: pd.DataFrame, outcomes, regressors, seeds, *, n_perm: int, n_boot: int,
