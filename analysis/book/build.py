@@ -82,26 +82,29 @@ def read_runs(path: Path = ROOT / "chapters" / "runs.yml") -> list[Run]:
 def declared_parameters(source: Path) -> dict[str, dict]:
     """Names, defaults and allowed values declared in a notebook's ``parameters`` cell.
 
-    A trailing comment ``# one of: a, b, c`` restricts the allowed values.
+    papermill's own reader (``inspect_notebook``) finds the names, defaults and the comment
+    after each; a comment ``# one of: a, b, c`` restricts the allowed values.
     """
+    import tempfile
+
     import jupytext
+    import nbformat
+    import papermill
 
     nb = jupytext.read(source)
     cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     if len(cells) != 1:
         raise BuildError(f"{source}: needs exactly one cell tagged 'parameters', found {len(cells)}")
+    with tempfile.TemporaryDirectory() as tmp:  # inspect_notebook reads .ipynb files only
+        path = Path(tmp) / "notebook.ipynb"
+        nbformat.write(nb, path)
+        found = papermill.inspect_notebook(str(path))
     out = {}
-    for line in cells[0].source.splitlines():
-        code, _, comment = line.partition("#")
-        if "=" not in code:
-            continue
-        name, _, value = code.partition("=")
-        name = name.split(":")[0].strip()
-        default = ast.literal_eval(value.strip())
-        allowed = None
-        if "one of:" in comment:
-            allowed = [a.strip() for a in comment.split("one of:")[1].split(",")]
-        out[name] = {"default": default, "allowed": allowed}
+    for name, spec in found.items():
+        help_text = spec.get("help") or ""
+        allowed = ([a.strip() for a in help_text.split("one of:")[1].split(",")]
+                   if "one of:" in help_text else None)
+        out[name] = {"default": ast.literal_eval(spec["default"]), "allowed": allowed}
     return out
 
 
