@@ -154,3 +154,17 @@ def test_analytic_ordered_score_matches_numerical_derivatives(distr):
         H = m.hessian(p0)
         np.testing.assert_allclose(H, H.T)
         assert np.all(np.linalg.eigvalsh(H) < 0)          # concave log-likelihood
+
+
+def test_recoding_convention_changes_lists_only_coefficients_that_moved():
+    import pandas as pd
+    from analysis.report import regression_pages as rp
+    base = pd.DataFrame({"outcome": ["product", "product"], "term": ["ce_ordinal", "gov_market"],
+                         "p": [0.04, 0.5], "significant": [True, False],
+                         "share_significance_kept": [0.8, 0.9], "share_both_kept": [0.7, 0.9]})
+    old = base.assign(p=[0.03, 0.5], share_significance_kept=[0.85, 0.9], share_both_kept=[0.75, 0.9])
+    out = rp.recoding_convention_changes(base, old)
+    assert list(out["term"]) == ["ce_ordinal"]
+    assert out.loc[0, "recoding: both kept old"] == 0.75 and out.loc[0, "recoding: both kept new"] == 0.7
+    assert out.loc[0, "p old"] == 0.03 and out.loc[0, "p new"] == 0.04
+    assert rp.recoding_convention_changes(base, base).empty

@@ -467,6 +467,25 @@ def sensitivity_summary(coef_stab: pd.DataFrame, loo_coef: pd.DataFrame) -> pd.D
                                "flipped_by": "leave-one-out: changed by"})
 
 
+def recoding_convention_changes(new: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
+    """Coefficients whose recoding stability differs between two conventions.
+
+    ``new`` and ``old`` are :func:`analysis.stats.sensitivity.coefficient_stability` frames
+    of the same draws under the page's convention (t with n - k df) and the earlier one
+    (normal). A row appears when the significance call on the published scores, or the
+    share of draws keeping it, changed."""
+    cols = ["outcome", "term", "p", "significant", "share_significance_kept", "share_both_kept"]
+    both = new[cols].merge(old[cols], on=["outcome", "term"], suffixes=(" new", " old"))
+    changed = ((both["significant new"] != both["significant old"])
+               | (both["share_significance_kept new"] != both["share_significance_kept old"])
+               | (both["share_both_kept new"] != both["share_both_kept old"]))
+    out = both[changed][["outcome", "term", "p old", "p new", "significant old", "significant new",
+                         "share_significance_kept old", "share_significance_kept new",
+                         "share_both_kept old", "share_both_kept new"]]
+    return out.rename(columns=lambda c: c.replace("share_significance_kept", "recoding: significance kept")
+                      .replace("share_both_kept", "recoding: both kept")).reset_index(drop=True)
+
+
 def fmt_p(x) -> str:
     """A p-value as read: three decimals, '<0.001' below that, '–' when missing."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
