@@ -58,6 +58,20 @@ def number(x, decimals: int | None = None, separator: bool = True) -> str:
     return str(x)
 
 
+def with_mc_error(x, mc_se, max_decimals: int = MAX_DECIMALS, sign: bool = True) -> str:
+    """A Monte-Carlo estimate shown only to the digits its simulation error supports: the most
+    decimals (at least one, at most ``max_decimals``) for which the Monte-Carlo standard error
+    ``mc_se`` is at most half a unit of the last digit shown (so a rerun with another seed would
+    usually print the same digits). Missing values show as "–"."""
+    if is_missing(x):
+        return MISSING
+    d = 1
+    if not is_missing(mc_se):
+        while d < max_decimals and float(mc_se) <= 0.5 * 10 ** -(d + 1):
+            d += 1
+    return f"{float(x):+.{d}f}" if sign else f"{float(x):.{d}f}"
+
+
 def _decimals_needed(x: float) -> int:
     for d in range(MAX_DECIMALS + 1):
         if abs(round(x, d) - x) < 1e-9 * max(1.0, abs(x)):

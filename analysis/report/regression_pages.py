@@ -22,6 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis import escape
+from analysis.report import format as fmt
 from analysis.stats import models, robustness
 from analysis.stats.pattern_tests import BLOCKS, TESTED
 from analysis.vocab import SECTOR_LABELS
@@ -38,6 +39,9 @@ SHORT_LABELS = {
     "ce_ordinal": "CE degree", "global_qh": "global quasi-hierarchy",
     **{f"sector_{s}": SECTOR_LABELS[s] for s in SECTORS}, "const": "constant",
 }
+#: Monte-Carlo estimates and their standard errors, for :func:`show_mc`
+BOOT_MC = {"boot_low": "boot_low_mc_se", "boot_high": "boot_high_mc_se"}
+TABLE93_MC = {"interval low": "low MC s.e.", "interval high": "high MC s.e."}
 BLOCK_LABELS = {"collective_efficiency": "Collective efficiency", "global_leaders": "Global leaders"}
 #: expected signs in words (a bare "+" or "-" in a table cell would read as a list bullet)
 EXPECTED_WORDS = {"+": "positive", "0": "none", "-": "negative", "0/-": "none or negative",
@@ -491,6 +495,17 @@ def fmt_p(x) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     return "<0.001" if x < 0.0005 else f"{x:.3f}"
+
+
+def show_mc(df: pd.DataFrame, pairs: dict[str, str]) -> pd.DataFrame:
+    """Copy of ``df`` for display only: each Monte-Carlo estimate column (a key of ``pairs``)
+    shown to the digits its Monte-Carlo standard error (the column named by the value)
+    supports (:func:`analysis.report.format.with_mc_error`); the downloads keep full precision."""
+    out = df.copy()
+    for value, mc in pairs.items():
+        if value in out.columns and mc in out.columns:
+            out[value] = [fmt.with_mc_error(v, s) for v, s in zip(out[value], out[mc])]
+    return out
 
 
 def show_p(df: pd.DataFrame, columns, digits: int = 3) -> pd.DataFrame:
