@@ -153,3 +153,62 @@ def test_imports_followed_transitively():
     # ch01 imports analysis.method.tables, which imports analysis.method.aggregate, which imports analysis.method.indices
     assert {"tables.py", "aggregate.py", "indices.py", "present.py"} <= mods
     assert "build.py" not in mods
+
+
+# ---------------------------------------------------------------- what each page depends on
+def _dependents(path: str) -> list[str]:
+    """The pages whose cache key holds ``path`` (the pages a change to it re-executes)."""
+    runs = b.read_runs()
+    return sorted(r.output for r in runs
+                  if path in {p.relative_to(ROOT).as_posix() for p in b.input_files(r)})
+
+
+def test_a_chapter_module_reexecutes_only_its_chapter_page_and_the_audit():
+    """Touching the Chapter 8 code re-executes the Chapter 8 page and the reproduction audit
+    (which recomputes every chapter's checks), nothing else; likewise for each chapter."""
+    for module, page in [("analysis/audit/casestudies/ch8_trade.py", "ch08_trade"),
+                         ("analysis/method/trade.py", "ch08_trade"),
+                         ("analysis/report/trade_display.py", "ch08_trade"),
+                         ("analysis/audit/casestudies/ch2_dairy.py", "ch02_dairy"),
+                         ("analysis/audit/casestudies/ch3_fruit.py", "ch03_fruit"),
+                         ("analysis/audit/casestudies/ch4_salmon.py", "ch04_salmon"),
+                         ("analysis/audit/casestudies/ch5_furniture.py", "ch05_furniture")]:
+        allowed = {f"chapters/{page}", "chapters/audit"}
+        assert f"chapters/{page}" in _dependents(module), module
+        assert set(_dependents(module)) <= allowed, (module, _dependents(module))
+
+
+def test_the_case_database_does_not_reexecute_the_case_study_chapters():
+    pages = _dependents("data/cases.csv")
+    for chapter in ("ch02_dairy", "ch03_fruit", "ch04_salmon", "ch05_furniture", "ch08_trade"):
+        assert f"chapters/{chapter}" not in pages
+    assert {"chapters/regression", "chapters/table93", "chapters/ch09_synthesis"} <= set(pages)
+    # and a case-study table re-executes its own chapter (and the audit), not the statistics
+    assert _dependents("data/chapters/table_5_2.csv") == ["chapters/audit", "chapters/ch05_furniture"]
+
+
+def test_every_page_declares_its_inputs():
+    """Each of the book's pages lists its data in chapters/runs.yml (no catch-all data/**)."""
+    for r in b.read_runs():
+        assert r.inputs and b.DEFAULT_INPUTS[0] not in r.inputs, r.output
+
+
+def test_a_read_outside_the_declared_inputs_is_named():
+    run = b.Run("chapters/ch02_dairy.md", "chapters/ch02_dairy", inputs=["data/chapters/table_2_1.csv"])
+    assert b.undeclared_reads(run, ["data/chapters/table_2_1.csv", "data/cases.csv", "data/labels.csv"]) == [
+        "data/cases.csv"]
+    assert b.unused_inputs(run, []) == ["data/chapters/table_2_1.csv"]
+
+
+def test_pages_read_exactly_what_they_declare(site):
+    """On the shared clean build: each page read every file it declares and nothing else
+    (the build itself stops on an undeclared read; this catches declarations that are too wide)."""
+    import json
+    cache = site.parent / "cache"
+    wide = {}
+    for r in b.read_runs():
+        reads = json.loads((cache / b.fingerprint(b.input_hashes(r)) / b.READS_FILE).read_text())
+        assert b.undeclared_reads(r, reads) == [], r.output
+        if b.unused_inputs(r, reads):
+            wide[r.output] = b.unused_inputs(r, reads)
+    assert not wide, wide

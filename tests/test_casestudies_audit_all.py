@@ -15,8 +15,9 @@ import pytest
 from analysis.audit.book_audit import audit_problems, book_audit
 from analysis.audit.casestudies import audit_all, ch8_trade
 from analysis.report import casestudy_display as display
-from analysis.io.chapter_tables import (TEXT_CLAIMS, TEXT_VERDICTS, load_chapter_tables, load_user_series,
-    resolve_project_path, table_key)
+from analysis.report import trade_display as trade_show
+from analysis.io.chapter_tables import TEXT_CLAIMS, TEXT_VERDICTS, load_chapter_tables, table_key
+from analysis.io.trade_series import load_user_series, resolve_project_path
 from analysis.io.data import load_book_data
 
 from analysis.paths import ROOT  # noqa: E402
@@ -213,19 +214,19 @@ def test_cell_notes_group_shared_footnotes(tables):
 def test_panels_and_text_comparison(tables):
     classified = pd.concat([ch8_trade.classify_table_8_2(tables["8.2"]), ch8_trade.classify_table_8_4(tables["8.4"])],
                            ignore_index=True)
-    assert display.select_panels(classified, "all") == list(dict.fromkeys(classified["panel"]))
-    assert display.select_panels(classified, "fresh, Office") == [
+    assert trade_show.select_panels(classified, "all") == list(dict.fromkeys(classified["panel"]))
+    assert trade_show.select_panels(classified, "fresh, Office") == [
         "(a) Salmon, fresh or chilled, whole", "(a) Office furniture"]
     with pytest.raises(ValueError, match="matches 4 panels"):
-        display.select_panels(classified, "salmon")
+        trade_show.select_panels(classified, "salmon")
     with pytest.raises(ValueError):
-        display.kr_column("sideways")
+        trade_show.kr_column("sideways")
     cmp = ch8_trade.compare_with_text(classified, tables[TEXT_VERDICTS])
     # PROVENANCE_ch8.md: Chile fresh 'withdrawal' vs niche shift (K-R), Chile Atlantic 'upgrading'
     # (both rules), Mexico bedroom 'withdrawal' vs niche shift (K-R): four disagreements
-    said = display.disagreements(cmp, classified, "absolute")
+    said = trade_show.disagreements(cmp, classified, "absolute")
     assert len(said) == 4 and sum("Line 2868" in s for s in said) == 3
-    view = display.text_comparison_view(cmp, "absolute")
+    view = trade_show.text_comparison_view(cmp, "absolute")
     assert len(view) == 39 and set(view["vs text (K–R)"]) <= {"agree", "disagree", "not stated", "unclassifiable"}
 
 

@@ -21,6 +21,7 @@ def _figure_makers(data):
     from analysis.audit.casestudies import ch2_dairy, ch3_fruit, ch4_salmon, ch5_furniture, ch8_trade
     from analysis.method import tables
     from analysis.report import casestudy_display as show
+    from analysis.report import trade_display as trade_show
 
     cases, t = data.cases, data.chapters
     makers = {}
@@ -43,7 +44,7 @@ def _figure_makers(data):
     makers["5.5"] = lambda: ch5_furniture.figure_segusino_ratios_5_5(t["5.5"])
     classified = ch8_trade.classify_table_8_2(t["8.2"])
     panel = classified["panel"].iloc[0]
-    makers["quadrant"] = lambda: show.quadrant(classified, panel, "absolute")
+    makers["quadrant"] = lambda: trade_show.quadrant(classified, panel, "absolute")
     return makers
 
 

@@ -113,8 +113,9 @@ def evaluate(expression: str, data, claims: pd.DataFrame) -> tuple[float, float]
     return ev(tree)
 
 
-def claim_audit(data) -> pd.DataFrame:
-    """Audit rows for the claims checked by expression (or with nothing to check against).
+def claim_audit(data, chapters=None) -> pd.DataFrame:
+    """Audit rows for the claims checked by expression (or with nothing to check against),
+    of every chapter or of ``chapters`` only.
 
     Columns as :data:`analysis.casestudies.audit_all.COLUMNS`; ``table`` is
     ``"text claim"``, ``row`` the claim id, ``column`` what it measures.
@@ -122,6 +123,8 @@ def claim_audit(data) -> pd.DataFrame:
     claims = data.text_claims
     rows = []
     for _, c in claims.iterrows():
+        if chapters is not None and int(c["chapter"]) not in chapters:
+            continue
         how = str(c["compared_with"])
         if not (how.startswith("expr:") or how.startswith("none:")):
             continue

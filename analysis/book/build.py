@@ -42,8 +42,11 @@ from analysis.paths import BUILD_DIR as BUILD, ROOT
 STATIC_FILES = ["_config.yml", "_toc.yml", "intro.md", "bibliography.md", "references.bib", "_static",
                 "chapters/judging_standard.md"]
 # Inputs every run depends on besides its own notebook, parameters and the
-# analysis modules it imports (found by reading the imports, see analysis_modules).
-COMMON_INPUTS = ["requirements.txt"]
+# analysis modules it imports (found by reading the imports, see analysis_modules):
+# the locked requirements, and the labels every page shows (analysis.vocab reads them).
+COMMON_INPUTS = ["requirements.txt", "data/labels.csv"]
+#: notebook parameters that name a file the page reads (it joins the page's inputs)
+FILE_PARAMETERS = ("series_file",)
 # Data a run reads unless runs.yml narrows it: all of data/ (a stale page is worse than a re-run).
 DEFAULT_INPUTS = ["data/**/*"]
 STAMP_PACKAGES = ["pandas", "numpy", "statsmodels", "seaborn", "matplotlib", "pandera", "papermill", "jupyter-book"]
@@ -60,6 +63,8 @@ class Run:
     parameters: dict = field(default_factory=dict)
     title: str | None = None
     inputs: list[str] = field(default_factory=lambda: list(DEFAULT_INPUTS))
+    #: files the page reads only when it is given new cases (the extended edition)
+    extended_inputs: list[str] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
@@ -76,7 +81,8 @@ def read_runs(path: Path = ROOT / "chapters" / "runs.yml") -> list[Run]:
     """The runs of ``chapters/runs.yml``."""
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [Run(r["source"], r["output"], dict(r.get("parameters") or {}), r.get("title"),
-                list(r.get("inputs") or DEFAULT_INPUTS)) for r in spec["runs"]]
+                list(r.get("inputs") or DEFAULT_INPUTS), list(r.get("extended_inputs") or []))
+            for r in spec["runs"]]
 
 
 def declared_parameters(source: Path) -> dict[str, dict]:
@@ -195,7 +201,7 @@ def extended_runs(runs: list[Run], cases_rel: str, cases) -> list[Run]:
             continue  # a sector page without new cases is unchanged: keep it cached
         if "cases_dir" in declared:
             r.parameters.setdefault("cases_dir", cases_rel)
-            r.inputs.append(f"{cases_rel}/*")
+            r.inputs += [f"{cases_rel}/*", *r.extended_inputs]
         if "case_set" in declared:
             r.parameters.setdefault("case_set", "extended")  # show the side-by-side unless the user chose otherwise
     extra = [Run("chapters/extended.md", "chapters/extended", {"cases_dir": cases_rel}, None,
@@ -442,6 +448,47 @@ def _renumber(nb_path: Path) -> None:
     nbformat.write(nb, nb_path)
 
 
+#: marks the two cells the build adds around a page to record what it reads
+RECORDER = "upgrading_reads"
+READS_FILE = "reads.json"
+
+
+def record_reads(nb, work: Path) -> None:
+    """Add a first and a last cell that record the files the page reads (:mod:`analysis.book.reads`)
+    into ``work/reads.json``; :func:`drop_recorder` removes them from the executed notebook."""
+    import nbformat
+
+    def cell(code: str):
+        c = nbformat.v4.new_code_cell(code)
+        c.metadata.update({RECORDER: True, "tags": ["remove-cell"]})
+        return c
+    nb.cells.insert(0, cell(f"from analysis.book import reads as _reads\n_reads.start({str(ROOT)!r}, {str(work)!r})"))
+    nb.cells.append(cell(f"_reads.dump({str(work / READS_FILE)!r})\ndel _reads"))
+
+
+def drop_recorder(nb_path: Path) -> None:
+    import nbformat
+
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells = [c for c in nb.cells if not c.metadata.get(RECORDER)]
+    nbformat.write(nb, nb_path)
+
+
+def undeclared_reads(run: Run, reads: list[str]) -> list[str]:
+    """Files the page read that are not among its inputs (``inputs`` in ``chapters/runs.yml``)."""
+    name = lambda p: p.relative_to(ROOT).as_posix() if p.is_relative_to(ROOT) else p.as_posix()
+    declared = {name(p) for p in input_files(run)}
+    return sorted(f for f in reads if f not in declared)
+
+
+def unused_inputs(run: Run, reads: list[str]) -> list[str]:
+    """Declared data files the page did not read (a declaration wider than the page's use)."""
+    name = lambda p: p.relative_to(ROOT).as_posix() if p.is_relative_to(ROOT) else p.as_posix()
+    data = {name(p) for p in input_files(run)} - {name(p) for p in analysis_modules(ROOT / run.source)}
+    data -= {run.source, *COMMON_INPUTS}
+    return sorted(f for f in data if f not in set(reads))
+
+
 def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, float, bool]:
     """Execute one run into ``stage`` (or restore it from the cache). Returns (output, seconds, cached)."""
     import jupytext
@@ -450,7 +497,7 @@ def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, 
 
     t0 = time.perf_counter()
     entry = cache_dir / key
-    cached = (entry / "notebook.ipynb").exists()
+    cached = (entry / "notebook.ipynb").exists() and (entry / READS_FILE).exists()
     if not cached:
         work = cache_dir / f"{key}.tmp-{os.getpid()}"
         shutil.rmtree(work, ignore_errors=True)
@@ -458,6 +505,7 @@ def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, 
         nb = jupytext.read(ROOT / run.source)
         if run.title:
             set_title(nb, run.title)
+        record_reads(nb, work)
         jupytext.write(nb, work / "source.ipynb")
         os.environ["UPGRADING_NOTEBOOK"] = run.source  # read by analysis.report.present for captions
         try:
@@ -467,8 +515,8 @@ def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, 
                                 parameters=run.parameters, kernel_name="python3", cwd=str(work),
                                 progress_bar=False, request_save_on_cell_execute=False, log_output=False,
                                 kernel_manager_class="analysis.book.build.QuietKernelManager", **extra)
-            if km is not None:
-                _renumber(work / "notebook.ipynb")
+            drop_recorder(work / "notebook.ipynb")
+            _renumber(work / "notebook.ipynb")
         except PapermillExecutionError as exc:
             shutil.rmtree(work, ignore_errors=True)
             raise BuildError(f"{run.source} (page {run.output}) failed in cell {exc.exec_count or exc.cell_index}: "
@@ -571,11 +619,13 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
     if cases_dir is not None:
         log(f"validating new cases in {cases_dir}")
         cases_rel, cases = prepare_cases(cases_dir)
-        runs = extended_runs([Run(r.source, r.output, dict(r.parameters), r.title, list(r.inputs)) for r in runs],
+        runs = extended_runs([Run(r.source, r.output, dict(r.parameters), r.title, list(r.inputs),
+                                  list(r.extended_inputs)) for r in runs],
                              cases_rel, cases)
     problems = []
     for run in runs:
         problems += check_parameters(run, declared_parameters(ROOT / run.source))
+        run.inputs += [run.parameters[k] for k in FILE_PARAMETERS if run.parameters.get(k)]
     if problems:
         raise BuildError("invalid parameters:\n  " + "\n  ".join(problems))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -616,6 +666,15 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
                     for f in futures:
                         f.cancel()
                     raise
+                reads = json.loads((cache_dir / keys[run.output] / READS_FILE).read_text())
+                extra = undeclared_reads(run, reads)
+                if extra:
+                    for f in futures:
+                        f.cancel()
+                    shutil.rmtree(cache_dir / keys[run.output], ignore_errors=True)
+                    raise BuildError(f"{run.source} (page {run.output}) read files it does not declare: "
+                                     f"{', '.join(extra)}; add them to its 'inputs' in chapters/runs.yml "
+                                     "(a page's cache key is made of its declared inputs)")
                 (cache_dir / "last" / f"{run.slug}.json").write_text(json.dumps(hashes[run.output], sort_keys=True))
                 why = "skipped: inputs unchanged, taken from cache" if cached else reasons[output]
                 log(f"[{i}/{len(runs)}] {output}: {why} ({secs:.1f}s)")

@@ -17,21 +17,22 @@ Keys are book table numbers as strings ("2.1", "4.2"), plus
 ``consistency_*`` functions expect. Every table, audit and figure function
 receives these frames; none of them opens a file.
 
-:func:`load_user_series` reads a reader's own trade series for the Chapter 8
-page, refusing paths outside the project.
+A reader's own trade series for the Chapter 8 page is read by
+:mod:`analysis.io.trade_series` (kept apart so that pages loading the book's
+tables do not depend on the Chapter 8 rules).
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.method import trade
 from analysis.method.cells import read_cells
 
-from analysis.paths import CHAPTERS_DATA_DIR as CHAPTERS_DIR, ROOT as PROJECT_ROOT
+from analysis.paths import CHAPTERS_DATA_DIR as CHAPTERS_DIR
 
 TEXT_VERDICTS = "8 text verdicts"
 #: key of the prose statements (data/book/text_claims.csv) among the loaded tables
@@ -74,59 +75,62 @@ def _validated(path: Path, validate) -> pd.DataFrame:
     return out
 
 
+class ChapterTables(Mapping):
+    """The case-study tables of a folder, each read and validated on first use.
+
+    Keys as :func:`load_chapter_tables` gives them; listing the keys reads no file, so a
+    page that uses Table 2.1 reads ``table_2_1.csv`` and nothing else of the folder.
+    Raises ``FileNotFoundError`` when the folder holds no table at all.
+    """
+
+    def __init__(self, data_dir: str | Path = CHAPTERS_DIR):
+        d = Path(data_dir)
+        files = sorted(d.glob("table_*.csv"))
+        if not files:
+            raise FileNotFoundError(f"{d}: no table_*.csv files")
+        self._paths = {table_key(p): p for p in files}
+        verdicts = d / "ch8_text_verdicts.csv"
+        if verdicts.exists():
+            self._paths[TEXT_VERDICTS] = verdicts
+        claims = d.parent / "book" / "text_claims.csv"
+        if claims.exists():  # the prose statements the chapter audits judge (data/book/text_claims.csv)
+            self._paths[TEXT_CLAIMS] = claims
+        self._loaded: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        if key not in self._loaded:
+            self._loaded[key] = _load_table(key, self._paths[key])
+        return self._loaded[key]
+
+    def __iter__(self):
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
+def _load_table(key: str, path: Path) -> pd.DataFrame:
+    if key == TEXT_VERDICTS:
+        return read_text_verdicts(path)
+    if key == TEXT_CLAIMS:
+        from analysis.io.data import read_validated
+        from analysis.io.schema import TEXT_CLAIMS as _TEXT_CLAIMS_SCHEMA
+        return read_validated(path, _TEXT_CLAIMS_SCHEMA)
+    if key in QUALITATIVE:
+        return _validated(path, lambda df, k=key: validate_qualitative(df, k))
+    if key == "4.4 businesses":
+        return _validated(path, BUSINESSES_SCHEMA.validate)
+    return read_cells(path)
+
+
 def load_chapter_tables(data_dir: str | Path = CHAPTERS_DIR) -> dict[str, pd.DataFrame]:
-    """Every ``table_*.csv`` of ``data_dir`` (plus Chapter 8's text verdicts), validated.
+    """Every ``table_*.csv`` of ``data_dir`` (plus Chapter 8's text verdicts and the prose
+    statements), read and validated now.
 
     Raises ``ValueError`` naming the file when a file does not validate, and
     ``FileNotFoundError`` when the folder holds no table at all.
     """
-    d = Path(data_dir)
-    files = sorted(d.glob("table_*.csv"))
-    if not files:
-        raise FileNotFoundError(f"{d}: no table_*.csv files")
-    out: dict[str, pd.DataFrame] = {}
-    for path in files:
-        key = table_key(path)
-        if key in QUALITATIVE:
-            out[key] = _validated(path, lambda df, k=key: validate_qualitative(df, k))
-        elif key == "4.4 businesses":
-            out[key] = _validated(path, BUSINESSES_SCHEMA.validate)
-        else:
-            out[key] = read_cells(path)
-    verdicts = d / "ch8_text_verdicts.csv"
-    if verdicts.exists():
-        out[TEXT_VERDICTS] = read_text_verdicts(verdicts)
-    claims = d.parent / "book" / "text_claims.csv"
-    if claims.exists():  # the prose statements the chapter audits judge (data/book/text_claims.csv)
-        from analysis.io.data import read_validated
-        from analysis.io.schema import TEXT_CLAIMS as _TEXT_CLAIMS_SCHEMA
-        out[TEXT_CLAIMS] = read_validated(claims, _TEXT_CLAIMS_SCHEMA)
-    return out
-
-
-def resolve_project_path(relative: str, root: str | Path = PROJECT_ROOT) -> Path:
-    """``relative`` (a path relative to the project root) as an absolute path inside the project.
-
-    Raises ``ValueError`` for an absolute path or one that leads outside the
-    project (``..``, symbolic links), and ``FileNotFoundError`` when the file
-    does not exist.
-    """
-    root = Path(root).resolve()
-    if not relative or Path(relative).is_absolute():
-        raise ValueError(f"series_file {relative!r}: give a path relative to the project root {root}")
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root):
-        raise ValueError(f"series_file {relative!r} points outside the project ({path}); "
-                         f"only files under {root} can be read")
-    if not path.is_file():
-        raise FileNotFoundError(f"series_file {relative!r}: no such file under {root}")
-    return path
-
-
-def load_user_series(relative: str, root: str | Path = PROJECT_ROOT) -> pd.DataFrame:
-    """A reader's trade-series CSV (path relative to the project root), validated by
-    :func:`analysis.method.trade.read_trade_series`."""
-    return trade.read_trade_series(resolve_project_path(relative, root))
+    return dict(ChapterTables(data_dir))
 
 
 # ---------------------------------------------------------------- qualitative schemas

@@ -5,13 +5,12 @@ the bad value and the rule it broke, and list every problem at once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.io.chapter_tables import load_chapter_tables
+from analysis.io.chapter_tables import ChapterTables, load_chapter_tables
 from analysis.io.schema import SCHEMAS
 from analysis.vocab import CE_DEGREES
 
@@ -58,27 +57,44 @@ def read_validated(path: str | Path, schema: pa.DataFrameSchema) -> pd.DataFrame
     return out
 
 
-@dataclass
-class BookData:
-    """Every input of the foundation chapters, validated."""
+#: attribute of :class:`BookData` -> its file under ``data/`` (schema in :data:`analysis.io.schema.SCHEMAS`)
+FILES = {
+    "cases": "cases.csv", "reconciliation": "reconciliation.csv", "printed": "book/printed_values.csv",
+    "errata": "errata.csv", "provenance": "provenance.csv", "judgements": "book/judgements.csv",
+    "audit_before": "book/audit_before.csv", "text_claims": "book/text_claims.csv",
+    "structural_claims": "book/structural_claims.csv", "text_scan": "book/text_scan.csv",
+    "table_1_1": "book/table_1_1.csv", "table_1_2": "book/table_1_2.csv",
+    "table_1_2_notes": "book/table_1_2_notes.csv", "table_9_3": "book/table_9_3.csv",
+    "table_9_3_notes": "book/table_9_3_notes.csv",
+}
 
-    cases: pd.DataFrame
-    reconciliation: pd.DataFrame
-    printed: pd.DataFrame
-    errata: pd.DataFrame
-    provenance: pd.DataFrame
-    judgements: pd.DataFrame
-    audit_before: pd.DataFrame
-    text_claims: pd.DataFrame
-    structural_claims: pd.DataFrame
-    text_scan: pd.DataFrame
-    table_1_1: pd.DataFrame
-    table_1_2: pd.DataFrame
-    table_1_2_notes: pd.DataFrame
-    table_9_3: pd.DataFrame
-    table_9_3_notes: pd.DataFrame
-    #: case-study tables of Chapters 2-5 and 8 (``data/chapters``), keyed "2.1", "4.2", ...
-    chapters: dict = field(default_factory=dict)
+
+class BookData:
+    """Every input of the book's pages, validated: one attribute per file of :data:`FILES`
+    (``cases`` with its analysis types) and ``chapters``, the case-study tables of Chapters
+    2-5 and 8 (``data/chapters``, keyed "2.1", "4.2", ...).
+
+    Each file is read and validated when first used, so a page reads exactly the files it
+    uses (the build checks them against the inputs the page declares in ``chapters/runs.yml``).
+    :func:`load_book_data` reads and cross-checks everything at once.
+    """
+
+    def __init__(self, data_dir: str | Path = DATA_DIR):
+        self._dir = Path(data_dir)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name == "chapters":
+            value = ChapterTables(self._dir / "chapters")
+        elif name in FILES:
+            value = read_validated(self._dir / FILES[name], SCHEMAS[FILES[name]])
+            if name == "cases":
+                value = tidy_cases(value)
+        else:
+            raise AttributeError(f"BookData has no {name!r} (files: {', '.join(FILES)}, chapters)")
+        setattr(self, name, value)  # read once
+        return value
 
 
 def tidy_cases(cases: pd.DataFrame) -> pd.DataFrame:
@@ -88,29 +104,23 @@ def tidy_cases(cases: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def open_book_data(data_dir: str | Path = DATA_DIR) -> BookData:
+    """The book's data, each file read when first used (what the pages call)."""
+    return BookData(data_dir)
+
+
 def load_book_data(data_dir: str | Path = DATA_DIR) -> BookData:
-    """Load and cross-check all foundation data files from ``data_dir``, and the
-    case-study tables of ``data_dir/chapters`` (:mod:`analysis.io.chapter_tables`)."""
-    d = Path(data_dir)
-    frames = {name: read_validated(d / name, schema) for name, schema in SCHEMAS.items()}
-    data = BookData(
-        cases=tidy_cases(frames["cases.csv"]),
-        reconciliation=frames["reconciliation.csv"],
-        printed=frames["book/printed_values.csv"],
-        errata=frames["errata.csv"],
-        provenance=frames["provenance.csv"],
-        judgements=frames["book/judgements.csv"],
-        audit_before=frames["book/audit_before.csv"],
-        text_claims=frames["book/text_claims.csv"],
-        structural_claims=frames["book/structural_claims.csv"],
-        text_scan=frames["book/text_scan.csv"],
-        table_1_1=frames["book/table_1_1.csv"],
-        table_1_2=frames["book/table_1_2.csv"],
-        table_1_2_notes=frames["book/table_1_2_notes.csv"],
-        table_9_3=frames["book/table_9_3.csv"],
-        table_9_3_notes=frames["book/table_9_3_notes.csv"],
-        chapters=load_chapter_tables(d / "chapters"),
-    )
+    """Read and validate every data file of ``data_dir`` now, and the case-study tables of
+    ``data_dir/chapters`` (:mod:`analysis.io.chapter_tables`), and check that every case id
+    used in another file exists (what the build does before anything executes)."""
+    data = BookData(data_dir)
+    attribute = {file: name for name, file in FILES.items()}
+    for file, schema in SCHEMAS.items():  # also the files other modules read (labels, qualifiers, ...)
+        if file in attribute:
+            getattr(data, attribute[file])
+        else:
+            read_validated(Path(data_dir) / file, schema)
+    data.chapters = load_chapter_tables(Path(data_dir) / "chapters")
     check_references(data)
     return data
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.paths import ROOT as ROOT_DIR
-from analysis.io.data import BookData, load_book_data, tidy_cases
+from analysis.io.data import BookData, open_book_data, tidy_cases
 from analysis.method.indices import UPGRADING_COLUMNS, with_indices
 from analysis.vocab import SECTOR_LABELS, SECTORS
 
@@ -36,7 +36,7 @@ def load_samples(cases_dir: str = "", data: BookData | None = None) -> tuple[pd.
     """
     from analysis.io.newcases import load_new_cases
 
-    data = data or load_book_data()
+    data = data or open_book_data()
     published = data.cases
     if not cases_dir:
         return published, published, published.iloc[0:0]

@@ -137,3 +137,10 @@ def figure_2_2(cells: pd.DataFrame) -> Figure:
     fig.suptitle("Table 2.2. Nicaragua's dairy sector, 1995–2001")
     fig.tight_layout()
     return fig
+
+
+# What the book audit runs for this chapter (analysis.audit.casestudies.rows): the audit
+# function of each numeric table that prints derived cells, and the consistency check.
+CHAPTER = 2
+AUDITS = {"2.1": audit_table_2_1, "2.2": audit_table_2_2}
+CONSISTENCY = consistency_ch2

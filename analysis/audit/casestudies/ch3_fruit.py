@@ -200,3 +200,10 @@ def figure_3_2(cells: pd.DataFrame) -> Figure:
     ax.legend(title="Case—crop", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+# What the book audit runs for this chapter (analysis.audit.casestudies.rows): the audit
+# function of each numeric table that prints derived cells, and the consistency check.
+CHAPTER = 3
+AUDITS = {"3.1": audit_table_3_1, "3.2": audit_table_3_2}
+CONSISTENCY = consistency_ch3

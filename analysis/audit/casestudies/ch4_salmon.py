@@ -303,3 +303,10 @@ def figure_4_1(cells: pd.DataFrame) -> Figure:
     ax.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+# What the book audit runs for this chapter (analysis.audit.casestudies.rows): the audit
+# function of each numeric table that prints derived cells, and the consistency check.
+CHAPTER = 4
+AUDITS = {"4.1": audit_table_4_1, "4.3": audit_table_4_3, "4.4": audit_table_4_4}
+CONSISTENCY = consistency_ch4

@@ -651,3 +651,10 @@ def consistency_ch5(cells_by_table: dict, table_1_2: pd.DataFrame) -> list[dict]
     rows = (_consistency_5_1(t51, t52, tb) + _consistency_5_2(t52, tb) + _consistency_5_3(t53, tb)
             + _consistency_5_4(t54, tb) + _consistency_5_5(t55, tb) + _consistency_1_2(table_1_2, t53, t54, t55, tb))
     return [{k: r.get(k) for k in AUDIT_COLUMNS} for r in rows]
+
+
+# What the book audit runs for this chapter (analysis.audit.casestudies.rows): the audit
+# function of each numeric table that prints derived cells, and the consistency check.
+CHAPTER = 5
+AUDITS = {"5.1": audit_table_5_1, "5.2": audit_table_5_2, "5.3": audit_table_5_3, "5.4": audit_table_5_4, "5.5": audit_table_5_5}
+CONSISTENCY = consistency_ch5

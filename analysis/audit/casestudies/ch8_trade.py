@@ -292,3 +292,15 @@ def compare_with_text(classified: pd.DataFrame, verdicts: pd.DataFrame,
     for r in rules:
         m[f"{r}_vs_text"] = [verdict_agreement(v, r, lab) for v, lab in zip(m["verdict_in_text"], m[r])]
     return m
+
+
+def consistency_ch8(cells_by_table: dict, table_1_2: pd.DataFrame) -> list[dict]:
+    """Chapter 8's consistency rows: its prose statements on Table 8.3 (Table 1.2 is not used)."""
+    return audit_text_claims_8_3(cells_by_table)
+
+
+# What the book audit runs for this chapter (analysis.audit.casestudies.rows): the audit
+# function of each numeric table that prints derived cells, and the consistency check.
+CHAPTER = 8
+AUDITS = {"8.3": audit_table_8_3}
+CONSISTENCY = consistency_ch8
