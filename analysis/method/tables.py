@@ -263,6 +263,28 @@ def sector_upgrading_means(cases: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def upgrading_means_grid(means: pd.DataFrame) -> pd.DataFrame:
+    """:func:`sector_upgrading_means` as a grid: one row per sector, one column per upgrading type."""
+    wide = means.pivot(index="sector_label", columns="type", values="mean_score")
+    return wide[[c for c in ("product", "process", "functional", "intersectoral") if c in wide.columns]] \
+        .reset_index().rename(columns={"sector_label": "Sector"})
+
+
+def governance_shares(cases: pd.DataFrame) -> pd.DataFrame:
+    """Per sector: the share of clusters (with all four governance codes published) taking part
+    in each type of value chain, and in a global chain of any type (code 2 or 3)."""
+    cols = list(GOV_COLUMNS)
+    rows = []
+    for s in SECTORS:
+        part = cases[cases["sector"] == s].dropna(subset=cols)
+        rec = {"Sector": SECTOR_LABELS[s], "cases with codes": len(part)}
+        for col, chain in zip(cols, CHAIN_LABELS.values()):
+            rec[f"{chain} (share present)"] = float((part[col] > 0).mean())
+        rec["global chain of any type (share)"] = float(part[cols].isin([2, 3]).any(axis=1).mean())
+        rows.append(rec)
+    return pd.DataFrame(rows)
+
+
 def published_upgrading_table(sector: str) -> str | None:
     """Number of the book table with per-case upgrading scores for ``sector`` (None for software)."""
     return UPGRADING_TABLE[check_sector(sector)]

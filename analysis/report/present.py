@@ -170,3 +170,16 @@ def audit_badge(audit: pd.DataFrame, audit_page: str = AUDIT_PAGE) -> str:
     parts = [f"{{{BADGE_ROLE[s].replace('bdg-', 'bdg-link-')}}}`{counts[s]} {s.replace('_', ' ')} <{href}>`"
              for s in STATUSES if counts.get(s, 0)]
     return "Audit: " + " ".join(parts) if parts else "Audit: no derived cells"
+
+
+def show(section: tuple[str, dict]) -> None:
+    """Show one section of a page in its notebook: glue its values (for the Markdown prose
+    around it, myst-nb ``{glue:text}``) and display its MyST (nothing when empty)."""
+    from IPython.display import Markdown, display
+    from myst_nb import glue
+
+    md, values = section
+    for name, value in values.items():
+        glue(name, value, display=False)
+    if md:
+        display(Markdown(md))
