@@ -519,7 +519,9 @@ def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, 
             _renumber(work / "notebook.ipynb")
         except PapermillExecutionError as exc:
             shutil.rmtree(work, ignore_errors=True)
-            raise BuildError(f"{run.source} (page {run.output}) failed in cell {exc.exec_count or exc.cell_index}: "
+            # the recorder cell the build adds runs first: count the page's own cells
+            cell = (exc.exec_count or exc.cell_index) - 1
+            raise BuildError(f"{run.source} (page {run.output}) failed in cell {cell}: "
                              f"{exc.ename}: {exc.evalue}") from None
         (work / "source.ipynb").unlink()
         shutil.rmtree(entry, ignore_errors=True)
