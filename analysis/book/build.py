@@ -292,10 +292,14 @@ def input_files(run: Run) -> list[Path]:
     return sorted(files)
 
 
+def project_name(p: Path) -> str:
+    """A file's name as the cache and the stamps record it: relative to the project when inside it."""
+    return p.relative_to(ROOT).as_posix() if p.is_relative_to(ROOT) else p.as_posix()
+
+
 def input_hashes(run: Run) -> dict[str, str]:
     """sha256 of each input file and of the parameters/title, keyed by a readable name."""
-    name = lambda p: p.relative_to(ROOT).as_posix() if p.is_relative_to(ROOT) else p.as_posix()
-    out = {name(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in input_files(run)}
+    out = {project_name(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in input_files(run)}
     out["(parameters)"] = hashlib.sha256(json.dumps([run.parameters, run.title], sort_keys=True).encode()).hexdigest()
     return out
 
@@ -476,15 +480,13 @@ def drop_recorder(nb_path: Path) -> None:
 
 def undeclared_reads(run: Run, reads: list[str]) -> list[str]:
     """Files the page read that are not among its inputs (``inputs`` in ``chapters/runs.yml``)."""
-    name = lambda p: p.relative_to(ROOT).as_posix() if p.is_relative_to(ROOT) else p.as_posix()
-    declared = {name(p) for p in input_files(run)}
+    declared = {project_name(p) for p in input_files(run)}
     return sorted(f for f in reads if f not in declared)
 
 
 def unused_inputs(run: Run, reads: list[str]) -> list[str]:
     """Declared data files the page did not read (a declaration wider than the page's use)."""
-    name = lambda p: p.relative_to(ROOT).as_posix() if p.is_relative_to(ROOT) else p.as_posix()
-    data = {name(p) for p in input_files(run)} - {name(p) for p in analysis_modules(ROOT / run.source)}
+    data = {project_name(p) for p in input_files(run)} - {project_name(p) for p in analysis_modules(ROOT / run.source)}
     data -= {run.source, *COMMON_INPUTS}
     return sorted(f for f in data if f not in set(reads))
 
