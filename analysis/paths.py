@@ -15,3 +15,4 @@ POLICY_DATA_DIR = DATA_DIR / "policy"
 CASES_CSV = DATA_DIR / "cases.csv"
 CHAPTERS_DIR = ROOT / "chapters"
 BUILD_DIR = ROOT / "_build"
+RESULTS_CACHE_DIR = BUILD_DIR / "results"  # analysis.stats.memo: slow resampling results kept between builds

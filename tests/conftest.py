@@ -1,6 +1,13 @@
+import os
 import shutil
+import tempfile
 
 import pytest
+
+# The results memo (analysis.stats.memo) starts empty in every test session, so no test is
+# answered by a result left in the checkout's _build/results by an earlier build or edit;
+# within the session, builds and tests share it (UPGRADING_RESULTS_CACHE=off computes everything).
+os.environ.setdefault("UPGRADING_RESULTS_CACHE", tempfile.mkdtemp(prefix="upgrading-results-"))
 
 # Fixtures that build the whole book: every test using one is in the slow tier.
 BOOK_FIXTURES = {"site", "two_books"}

@@ -7,7 +7,8 @@ read a file that is not part of its cache key, and a stale page cannot be served
 
 The recorder is a Python audit hook (PEP 578: every ``open`` raises an ``open`` event). It
 keeps files opened for reading under the project root, except the package's own source
-(followed through the imports instead) and the page's working folder (its own outputs).
+(followed through the imports instead), the page's working folder (its own outputs) and the
+results memo (:mod:`analysis.stats.memo`, keyed by arguments and code).
 A hook cannot be removed, so one is installed per kernel and emptied for each page; the
 package's memoised readers (``functools.lru_cache``) are cleared too, so that a page in a
 reused kernel records the files it uses even when an earlier page read them first.
@@ -53,10 +54,14 @@ def _clear_memoised() -> None:
 def start(root: str, work: str) -> None:
     """Record from now on the files opened for reading under ``root`` (not under ``work``,
     the page's folder, nor the package source)."""
+    from analysis.stats import memo
+
     root = os.path.abspath(root)
+    # the results memo is keyed by its arguments and the code, so reading it is not a dependency
+    results = memo.location()
     _STATE.update(root=root, reads=set(),
                   skip=tuple(os.path.join(root, d) + os.sep for d in ("analysis", ".venv", ".git"))
-                  + (os.path.abspath(work) + os.sep,))
+                  + (os.path.abspath(work) + os.sep,) + ((os.path.abspath(results) + os.sep,) if results else ()))
     _clear_memoised()
     if not _STATE["installed"]:
         sys.addaudithook(_hook)

@@ -266,7 +266,7 @@ def seeds_section(page, p: RegressionPage, *, seed: int, check_seeds: str, n_per
     if len(seeds) < 2:
         return "", {}
     stab = robustness.seed_stability(p.pub.frame, p.outcomes, p.pub.regressors, seeds, n_perm=n_perm,
-                                     n_boot=n_boot, base=p.ols)
+                                     n_boot=n_boot)
     return page.table(stab, "seed_stability", "Resampling conclusions under other master seeds (changes against the "
                       "page's seed)", "analysis/stats/robustness.py (seed_stability)"), {}
 

@@ -68,6 +68,7 @@ from matplotlib.figure import Figure
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from analysis import escape
+from analysis.stats import memo
 from analysis.stats.variables import BASE_SECTOR, SECTORS, listwise
 
 OUTCOMES = {
@@ -714,6 +715,7 @@ def fit_ordered(frame: pd.DataFrame, outcome: str, regressors=DEFAULT_REGRESSORS
         dropped_cases=prep.dropped_cases, dropped_regressors=prep.dropped_regressors)
 
 
+@memo.cached
 def fit_models(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES), kinds=tuple(KINDS),
                regressors=DEFAULT_REGRESSORS, n_perm: int = N_PERM, n_boot: int = N_BOOT,
                seed: int = 0, perm_method: str = "freedman_lane",

@@ -87,6 +87,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
+from analysis.stats import memo
 from analysis.stats.models import MC_BATCHES, fit_ols, stream
 from analysis.stats.variables import CE_LEVELS, SECTORS
 
@@ -438,6 +439,7 @@ def tested_labels(labels: pd.DataFrame) -> pd.DataFrame:
     return labels.loc[keep].reset_index(drop=True)
 
 
+@memo.cached
 def assess_table93(frame: pd.DataFrame, labels: pd.DataFrame, *, alpha: float = ALPHA,
                  neutral_band: float = NEUTRAL_BAND, min_n: int = MIN_N, n_perm: int = N_PERM,
                  n_boot: int = N_BOOT, ci_level: float = CI_LEVEL, seed: int = 0,

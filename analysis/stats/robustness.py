@@ -22,6 +22,7 @@ import pandas as pd
 import scipy.stats
 
 from analysis.stats import models
+from analysis.stats import memo
 
 #: an outcome is flagged when at least this share of its cases share one value
 LOW_VARIATION_SHARE = 0.8
@@ -165,15 +166,16 @@ def _conclusions(results) -> dict:
             for s in models.ols_slopes(results)}
 
 
-def seed_stability(frame: pd.DataFrame, outcomes, regressors, seeds, *, n_perm: int, n_boot: int,
-                   base=None) -> pd.DataFrame:
+@memo.cached
+def seed_stability(frame: pd.DataFrame, outcomes, regressors, seeds, *, n_perm: int, n_boot: int) -> pd.DataFrame:
     """One row per master seed: how many OLS coefficients change their permutation-p star class or
-    whether their bootstrap interval excludes zero, compared with the first seed (or with ``base``,
-    results already fitted with the first seed)."""
+    whether their bootstrap interval excludes zero, compared with the first seed.
+
+    The first seed's fit is redone here rather than passed in: a memo key made of fitted results
+    would differ between results just computed and the same results read back from the memo."""
     seeds = list(seeds)
-    if base is None:
-        base = models.fit_models(frame, outcomes=tuple(outcomes), kinds=("ols",), regressors=regressors,
-                                 n_perm=n_perm, n_boot=n_boot, seed=seeds[0])
+    base = models.fit_models(frame, outcomes=tuple(outcomes), kinds=("ols",), regressors=regressors,
+                             n_perm=n_perm, n_boot=n_boot, seed=seeds[0])
     ref = _conclusions(base)
     rows = [{"seed": seeds[0], "coefficients": len(ref), "permutation star changed": 0,
              "bootstrap excludes-zero changed": 0, "changed": ""}]

@@ -36,6 +36,7 @@ from analysis.stats.models import DEFAULT_REGRESSORS, OUTCOMES, Hc3Batch, fit_ol
 from analysis.stats.pattern_tests import (ALPHA, BLOCKS, CI_LEVEL, MIN_N, NEUTRAL_BAND, NOT_TESTABLE,
     assess_cell, cell_rng, cell_sample, cell_statistics, expectation, tested_labels, verdict_direction,
     verdict_strict)
+from analysis.stats import memo
 from analysis.stats.variables import SCORE_MAX, SCORE_MIN, UPGRADING_COLUMNS
 
 RECODE_STEP = 1.0
@@ -83,6 +84,7 @@ def _base_fit(frame: pd.DataFrame, outcome: str, regressors, rows: list, use_t: 
     return base, prepare(frame, outcome, regressors)
 
 
+@memo.cached
 def coefficient_stability(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES),
                           regressors=DEFAULT_REGRESSORS, step: float = RECODE_STEP,
                           prob: float = RECODE_PROB, n_draws: int = N_DRAWS, seed: int = 0,
@@ -119,6 +121,7 @@ def coefficient_stability(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES),
     return pd.DataFrame(rows)
 
 
+@memo.cached
 def loo_coefficients(frame: pd.DataFrame, *, outcomes=tuple(OUTCOMES), regressors=DEFAULT_REGRESSORS,
                      alpha: float = 0.05, use_t: bool = True) -> pd.DataFrame:
     """Leave one case out: how often each OLS coefficient keeps sign and significance, and who flips it.
@@ -160,6 +163,7 @@ def _cell_settings(kw: dict) -> dict:
     return {k: kw[k] for k in ("alpha", "neutral_band", "min_n", "n_perm", "n_boot", "ci_level", "seed")}
 
 
+@memo.cached
 def verdict_stability(frame: pd.DataFrame, labels: pd.DataFrame, *, step: float = RECODE_STEP,
                       prob: float = RECODE_PROB, n_draws: int = N_DRAWS, seed: int = 0,
                       alpha: float = ALPHA, neutral_band: float = NEUTRAL_BAND, min_n: int = MIN_N,
@@ -212,6 +216,7 @@ def verdict_stability(frame: pd.DataFrame, labels: pd.DataFrame, *, step: float 
     return pd.DataFrame(rows)
 
 
+@memo.cached
 def loo_verdicts(frame: pd.DataFrame, labels: pd.DataFrame, *, alpha: float = ALPHA,
                  neutral_band: float = NEUTRAL_BAND, min_n: int = MIN_N, n_perm: int = SENS_N_PERM,
                  n_boot: int = SENS_N_BOOT, ci_level: float = CI_LEVEL, seed: int = 0) -> pd.DataFrame:
