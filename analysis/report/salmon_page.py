@@ -1,0 +1,67 @@
+"""What is Chapter 4's own on its page (``chapters/ch04_salmon.md``, Chilean salmon): the
+captions of its numeric tables and chart, the Table 4.3 counts its prose glues in, and its
+qualitative tables (4.2, 4.5, 4.6: short labels, no derived cells) and Table 4.4. What every
+case-study page shares is :mod:`analysis.report.casestudy_page`; kept apart so that the
+page depends on Chapter 4's code only.
+"""
+from __future__ import annotations
+
+from analysis.audit.casestudies import ch4_salmon as ch4
+from analysis.io.bookref import book_ref
+from analysis.report import casestudy_display as show
+from analysis.report import casestudy_page
+from analysis.report.casestudy_page import CaseStudy, table_name
+
+#: the numeric tables, rebuilt from their cells: title and how the rows are labelled
+NUMERIC_TABLES = {
+    "4.1": dict(title="Book Table 4.1 — Chile and the Tenth Region: farmed salmon and trout production (eviscerated "
+                "weight)", index_name="Year"),
+    "4.3": dict(title="Book Table 4.3 — Number of firms and jobs in the cluster (as reconstructed)",
+                split_rows=("Subsystem", "Industry")),
+}
+#: our chart of Table 4.1: (figure of the table's cells, caption, alt text)
+CHARTS = {
+    "4.1": (ch4.figure_4_1, "Farmed salmon and trout output in Chile and the Tenth Region (lines) and export value "
+            "(bars), 1987–2001, as printed in book Table 4.1. Notebook chapters/ch04_salmon.md.",
+            "Line chart of production for Chile and the Tenth Region with export value bars, 1987-2001"),
+}
+#: the tables of short labels: (view of the table's rows, title, note)
+LABEL_TABLES = {
+    "4.2": (lambda t: ch4.table_4_2(t).reset_index().rename(columns={"dimension": "Dimension"}),
+            "Book Table 4.2 — Life-cycle stages of the Chilean salmon cluster (items joined with semicolons)", ""),
+    "4.5": (ch4.table_4_5, "Book Table 4.5 — Collective actions in the Chilean salmon cluster",
+            "Amounts are kept as printed; several look implausibly large and their unit is doubtful (see the notes "
+            "in the download)."),
+    "4.6": (lambda t: ch4.table_4_6(t).reset_index(), "Book Table 4.6 — Innovation and upgrading in the Chilean "
+            "salmon cluster", "The product-upgrading lines were garbled in the source text; the notes in the "
+            "download say how they were split."),
+}
+
+
+def table_4_3_values(c: CaseStudy) -> dict:
+    """How many derived cells of Table 4.3 are recomputed, and how many of them match the book."""
+    a43 = show.table_audit(c.audit, "4.3")
+    return {"n_43_recomputed": int(a43["computed"].notna().sum()), "n_43_match": int((a43["status"] == "match").sum())}
+
+
+def prepare(data, *, show_notes: bool = True) -> CaseStudy:
+    return casestudy_page.prepare(data, ch4, show_notes=show_notes, numeric=NUMERIC_TABLES, charts=CHARTS,
+                                  values=table_4_3_values)
+
+
+def label_table(page, c: CaseStudy, key: str) -> tuple[str, dict]:
+    """A qualitative table (no derived cells, so no audit badge); the download is its rows as transcribed."""
+    view, title, note = LABEL_TABLES[key]
+    return page.table(view(c.tables[key]), table_name(key), title,
+                      f"book {book_ref(key)}, data/chapters/{table_name(key)}.csv", data=c.tables[key], note=note), {}
+
+
+def table_4_4(page, c: CaseStudy) -> tuple[str, dict]:
+    """Table 4.4, the main businesses with their exports and our summary of their capital structure."""
+    t44 = ch4.table_4_4(c.tables["4.4"], c.tables["4.4 businesses"]).rename(columns={
+        "product_location": "Products (location)", "capital_structure_summary": "Capital structure (our summary)"})
+    return page.table(t44, "table_4_4", "Book Table 4.4 — Main businesses of the salmon cluster and their 2001 exports "
+                      "(US$ millions FOB)", f"book {book_ref('4.4')}, data/chapters/table_4_4.csv and "
+                      "table_4_4_businesses.csv", audit=c.audit.iloc[0:0], data=show.cell_data(c.tables["4.4"]),
+                      note="The two printed pages head the value column differently; the column 'header as "
+                           "printed' keeps both."), {}

@@ -1,0 +1,251 @@
+"""The page modules behind the thin Chapter 4, 5 and 9 and audit notebooks
+(analysis.report.casestudy_page with salmon_page and furniture_page, synthesis_page,
+audit_page): the values the prose glues
+in, checked against the data files read here on their own, and the sections' MyST naming
+the tables and figures they wrote."""
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import escape
+from analysis.paths import ROOT
+from analysis.report import audit_page, casestudy_page, furniture_page, salmon_page, synthesis_page
+from analysis.report.present import Page
+
+STATUSES = ("match", "rounding", "mismatch", "not_comparable", "not_derivable")
+
+
+def table_json(md: str) -> dict:
+    """The spec of the (first) literal-table a section's MyST shows."""
+    path = re.search(r"```\{literal-table\} (\S+)", md).group(1)
+    return json.loads(open(path, encoding="utf-8").read())
+
+
+def labels(md: str) -> list[str]:
+    return re.findall(r"^:name: (\S+)$", md, flags=re.M)
+
+
+@pytest.fixture()
+def in_tmp(tmp_path, monkeypatch):
+    """Pages write downloads/ relative to the working folder, as in the build."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def cells(key: str) -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data" / "chapters" / f"table_{key.replace('.', '_')}.csv", dtype=str)
+
+
+def number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+# ----------------------------------------------------------------- Chapters 4 and 5
+
+@pytest.fixture(scope="module")
+def ch5(book_data):
+    return furniture_page.prepare(book_data)
+
+
+@pytest.fixture(scope="module")
+def ch4(book_data):
+    return salmon_page.prepare(book_data, show_notes=False)
+
+
+def test_chapter_5_values_recomputed_from_the_printed_cells(ch5):
+    v = casestudy_page.glue_values(ch5)
+    assert list(v) == ["n_checks", "n_inconsistent", "n_52_mismatch", "sum_listed_1992", "leverage_1998"]
+    t52 = cells("5.2")
+    exports = t52[(t52["column"] == "1992 | Exports to the U.S. (US$ millions)") & t52["row"].str.match(r"\d+ ")]
+    assert len(exports) == 10
+    assert v["sum_listed_1992"] == pytest.approx(sum(map(number, exports["printed"])))
+    t55 = cells("5.5").set_index(["row", "column"])["printed"]
+    assets, liabilities = number(t55[("1998", "Total assets")]), number(t55[("1998", "Total liabilities")])
+    assert v["leverage_1998"] == pytest.approx(liabilities / (assets - liabilities))
+    assert v["leverage_1998"] > number(t55[("1998", "Leverage (liabilities/equity)")])  # the book prints less
+    assert v["n_52_mismatch"] >= 1  # the printed subtotal is larger than the sum of the ten
+    assert 0 < v["n_inconsistent"] < v["n_checks"]
+
+
+def test_chapter_4_values_count_the_table_4_3_audit(ch4):
+    v = casestudy_page.glue_values(ch4)
+    assert list(v) == ["n_checks", "n_inconsistent", "n_43_recomputed", "n_43_match"]
+    derived = (cells("4.3")["kind"] == "derived").sum()
+    assert 0 < v["n_43_match"] <= v["n_43_recomputed"] < derived  # the core subtotal cannot be rebuilt
+    checks = ch4.audit[(ch4.audit["chapter"] == 4) & (ch4.audit["kind"] == "consistency")]
+    assert v["n_checks"] == len(checks)
+    assert v["n_inconsistent"] == (checks["status"] == "mismatch").sum()
+
+
+@pytest.mark.parametrize("module,chapter", [(salmon_page, 4), (furniture_page, 5)])
+def test_every_configured_table_is_one_of_the_chapters(book_data, module, chapter):
+    keys = [*module.NUMERIC_TABLES, *module.CHARTS, *getattr(module, "LABEL_TABLES", {})]
+    assert keys and all(k in book_data.chapters and k.startswith(f"{chapter}.") for k in keys)
+    assert set(module.CHARTS) <= set(module.NUMERIC_TABLES)
+
+
+
+def test_each_case_study_page_depends_on_its_own_chapter_only():
+    """The shared module imports no chapter's code, so a page's cache key holds its own chapter."""
+    from analysis.book.build import analysis_modules
+
+    for page, own, other in [("ch04_salmon", "ch4_salmon", "ch5_furniture"), ("ch05_furniture", "ch5_furniture", "ch4_salmon")]:
+        modules = {p.name for p in analysis_modules(ROOT / "chapters" / f"{page}.md")}
+        assert {f"{own}.py", "casestudy_page.py"} <= modules and f"{other}.py" not in modules
+
+
+def test_numeric_table_and_chart_write_their_downloads(ch5, in_tmp):
+    page = Page("ch05")
+    md, values = casestudy_page.numeric_table(page, ch5, "5.5")
+    assert values == {} and labels(md) == ["ch05-table-5-5"] and md.startswith("Audit: ")
+    spec = table_json(md)
+    assert spec["columns"][0] == "Year" and len(spec["rows"]) == cells("5.5")["row"].nunique()
+    assert "Notes on the cells" in md  # show_notes is on
+    assert (in_tmp / "downloads/ch05/ch05-table-5-5.csv").exists()
+    md, _ = casestudy_page.chart(page, ch5, "5.5")
+    assert labels(md) == ["ch05-figure-5-5"]
+    assert all((in_tmp / f"downloads/ch05/ch05-figure-5-5.{ext}").exists() for ext in ("png", "svg", "pdf"))
+
+
+def test_chapter_4_label_tables_and_notes_switch(ch4, in_tmp):
+    page = Page("ch04")
+    md, _ = salmon_page.label_table(page, ch4, "4.2")
+    assert labels(md) == ["ch04-table-4-2"] and table_json(md)["columns"][0] == "Dimension"
+    assert not md.lstrip().startswith("Audit")  # no derived cells, no badge
+    md, _ = salmon_page.table_4_4(page, ch4)
+    assert "Audit: no derived cells" in md and "table_4_4_businesses.csv" in table_json(md)["source"]
+    md, _ = casestudy_page.numeric_table(page, ch4, "4.3")
+    assert "Notes on the cells" not in md  # show_notes=False
+    assert table_json(md)["columns"][:2] == ["Subsystem", "Industry"]
+
+
+def test_consistency_section_lists_the_chapters_checks(ch4, in_tmp):
+    md, _ = casestudy_page.consistency(Page("ch04"), ch4)
+    spec = table_json(md)
+    assert labels(md) == ["ch04-consistency"] and len(spec["rows"]) == len(ch4.checks)
+    assert spec["title"].startswith("Chapter 4: ")
+    assert "analysis/audit/casestudies/ch4_salmon.py (consistency_ch4)" in spec["source"]
+
+
+# ----------------------------------------------------------------- Chapter 9
+
+@pytest.fixture(scope="module")
+def ch9(book_data):
+    return synthesis_page.prepare(book_data)
+
+
+def test_table_9_1_values_from_the_printed_averages(ch9):
+    v = synthesis_page.table_9_1_values(ch9)
+    assert list(v) == ["n_ee_components", "n_ja_components", "n_91_mismatch", "sectors_91_phrase", "max_gap_91"]
+    p = pd.read_csv(ROOT / "data/book/printed_values.csv", dtype={"table": str})
+    t = p[p["table"] == "9.1"].pivot(index="row", columns="column", values="printed").astype(float)
+    gap = (t["Collective Efficiency Index"] - 0.5 * t["External economies (EE)"] - 0.5 * t["Joint actions (JA)"]).abs()
+    assert v["max_gap_91"] == pytest.approx(gap.max())
+    assert v["n_ee_components"] + v["n_ja_components"] == 8  # the eight components of the CE index
+    assert v["sectors_91_phrase"] == synthesis_page._sectors_phrase(v["n_91_mismatch"], len(t))
+
+
+def test_sectors_phrase_counts_in_words():
+    assert synthesis_page._sectors_phrase(4, 4) == "In all four sectors"
+    assert synthesis_page._sectors_phrase(0, 4) == "In no sector"
+    assert synthesis_page._sectors_phrase(3, 4) == "In 3 of the 4 sectors"
+
+
+def test_upgrading_values_follow_the_books_arithmetic(ch9):
+    v = synthesis_page.upgrading_values(ch9)
+    assert list(v) == ["avg_func_94", "avail_func_94", "avg_inter_95"]
+    cases = pd.read_csv(ROOT / "data/cases.csv")
+    trad = cases.loc[cases["sector"] == "traditional", "upgrading_functional"]
+    assert trad.isna().any()  # so the two averages differ
+    assert v["avail_func_94"] == pytest.approx(trad.mean())
+    assert v["avg_func_94"] == pytest.approx(trad.fillna(0).sum() / len(trad))  # N/A adds 0, still counts
+    assert not math.isclose(v["avg_func_94"], v["avail_func_94"])
+
+
+def test_table_9_1_identity_column_only_when_asked(ch9, in_tmp):
+    page = Page("ch09")
+    with_check, _ = synthesis_page.table_9_1(page, ch9, True)
+    assert labels(with_check) == ["ch09-table-9-1"]
+    assert table_json(with_check)["columns"][-1] == synthesis_page.IDENTITY
+    without, _ = synthesis_page.table_9_1(page, ch9, False)
+    assert synthesis_page.IDENTITY not in table_json(without)["columns"]
+
+
+def test_upgrading_tables_and_escaped_notes(ch9, book_data, in_tmp):
+    page = Page("ch09")
+    sections = synthesis_page.upgrading_tables(page, ch9)
+    assert [labels(md) for md, _ in sections] == [["ch09-table-9-4"], ["ch09-table-9-5"], ["ch09-table-9-6"]]
+    assert all(md.startswith("Audit: ") for md, _ in sections)
+    md, _ = synthesis_page.table_9_3_notes(ch9)
+    notes = book_data.table_9_3_notes
+    assert md.count("\n") + 1 == len(notes)
+    assert all(escape.myst(n) in md for n in notes["note"])
+    assert synthesis_page.extended_tables(page, ch9) == []  # no new cases: no extended block
+
+
+def test_extended_tables_for_the_example_cases(book_data, in_tmp):
+    p = synthesis_page.prepare(book_data, "cases/examples")
+    assert len(p.new_cases)
+    sections = synthesis_page.extended_tables(Page("ch09"), p)
+    assert sections[0][0].startswith("### Extended with the new cases")
+    sectors = set(p.new_cases["sector"])
+    expected = [f"ch09-table-{t.replace('.', '-')}-extended" for t, _, s, _ in synthesis_page.UPGRADING_TABLES
+                if s in sectors]
+    assert [lab for md, _ in sections[1:-1] for lab in labels(md)] == expected
+    assert labels(sections[-1][0]) == ["ch09-table-9-1-components"]
+
+
+# ----------------------------------------------------------------- the audit page
+
+@pytest.fixture(scope="module")
+def audit(book_data):
+    return audit_page.prepare(book_data)
+
+
+def test_audit_values_add_up(audit):
+    v = audit_page.glue_values(audit)
+    for s in STATUSES:
+        assert f"n_{s}" in v and f"n_before_{s}" in v and f"prose_{s}" in v
+    assert sum(v[f"n_{s}"] for s in STATUSES) == v["n_rows"] == len(audit.audit)
+    before = pd.read_csv(ROOT / "data/book/audit_before.csv")
+    assert sum(v[f"n_before_{s}"] for s in STATUSES) == len(before)
+    assert v["n_before_mismatch"] == (before["status"] == "mismatch").sum()
+    errata = pd.read_csv(ROOT / "data/errata.csv")
+    assert v["n_genuine"] == (errata["kind"] == "genuine").sum()
+    assert v["n_genuine"] + v["n_slips"] == v["n_root_causes"]
+    claims = pd.read_csv(ROOT / "data/book/structural_claims.csv")
+    assert v["n_claims"] == len(claims) and 0 <= v["n_claims_fail"] < v["n_claims"]
+    assert sum(v[f"prose_{s}"] for s in STATUSES) <= v["prose_statements"]
+
+
+def test_strict_refuses_an_audit_that_breaks_the_standard(book_data):
+    first = book_data.errata["root_cause"].iloc[0]
+
+    class LessErrata:  # the book's data without its first erratum: its mismatches lose their root cause
+        errata = book_data.errata[book_data.errata["root_cause"] != first]
+
+        def __getattr__(self, name):
+            return getattr(book_data, name)
+
+    with pytest.raises(RuntimeError, match=f"unknown root cause '{first}'"):
+        audit_page.prepare(LessErrata(), strict=True)
+    shown = audit_page.prepare(LessErrata(), strict=False)  # not strict: shown all the same
+    assert len(shown.errata) == len(book_data.errata) - 1
+
+
+def test_audit_sections_name_their_tables(audit, in_tmp):
+    page = Page("audit")
+    md, _ = audit_page.audit_table(page, audit)
+    spec = table_json(md)
+    assert labels(md) == ["audit-audit"] and "book-table-interactive" in md
+    assert spec["download"] == "audit.csv"
+    assert len(spec["rows"]) == len(spec["row_ids"]) == len(audit.audit)
+    chapters = sorted(audit.audit.loc[audit.audit["kind"] == "consistency", "chapter"].unique())
+    sections = audit_page.consistency_tables(page, audit)
+    assert [labels(md) for md, _ in sections] == [[f"audit-consistency-ch{int(c)}"] for c in chapters]
+    assert all(md.startswith("Audit: ") for md, _ in sections)
