@@ -2,6 +2,7 @@
 the key follows the arguments and the code, and a second run of the statistics pages'
 published computations is answered entirely from the memo (what makes adding a case cheap)."""
 import json
+import os
 import subprocess
 import sys
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.paths import ROOT
-from analysis.stats import memo, pattern_tests as pt, sensitivity as sens
+from analysis.stats import memo, sensitivity as sens
 from analysis.stats.variables import model_frame, synthetic_cases
 
 
@@ -115,3 +116,19 @@ def test_second_run_of_the_statistics_pages_is_answered_from_the_memo(fresh_memo
         counts.append(json.loads(out.stdout.strip().splitlines()[-1]))
     assert counts[0]["misses"] > 0
     assert counts[1] == {"hits": counts[0]["misses"] + counts[0]["hits"], "misses": 0}
+
+
+def test_the_build_points_kernels_at_its_own_memo_and_a_clean_build_empties_it(tmp_path, monkeypatch):
+    from analysis.book.build import results_memo
+    monkeypatch.delenv(memo.ENV, raising=False)
+    kept = tmp_path / "results" / "abc"
+    kept.mkdir(parents=True)
+    with results_memo(tmp_path, use_cache=True):
+        assert os.environ[memo.ENV] == str(tmp_path / "results")
+        assert kept.exists()  # a cached build reuses earlier draws
+    assert memo.ENV not in os.environ
+    with results_memo(tmp_path, use_cache=False):
+        assert not kept.exists()  # --no-cache recomputes every draw
+    monkeypatch.setenv(memo.ENV, "off")
+    with results_memo(tmp_path, use_cache=False):
+        assert os.environ[memo.ENV] == "off"  # the user's choice stands

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import glob
 import hashlib
 import json
@@ -609,6 +610,27 @@ def case_page_manifests(stage: Path) -> list[dict]:
     return pages
 
 
+@contextlib.contextmanager
+def results_memo(workdir: Path, use_cache: bool):
+    """Point the pages' kernels at this build's results memo (:mod:`analysis.stats.memo`):
+    ``workdir/results``, emptied first by a build without cache, so a clean build recomputes
+    every draw. A location the user set in ``UPGRADING_RESULTS_CACHE`` (or ``off``) is left
+    as it is (the test session shares one memo between its builds that way)."""
+    from analysis.stats import memo
+
+    if memo.ENV in os.environ:
+        yield
+        return
+    folder = workdir / "results"
+    if not use_cache:
+        shutil.rmtree(folder, ignore_errors=True)
+    os.environ[memo.ENV] = str(folder)  # inherited by the workers and their kernels
+    try:
+        yield
+    finally:
+        os.environ.pop(memo.ENV, None)
+
+
 def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Path | None = None,
           use_cache: bool = True, workdir: Path = BUILD, toc: dict | None = None, strict: bool = True) -> Path:
     """Execute all runs and build the HTML book into ``out`` (replaced only on success).
@@ -660,7 +682,7 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
             else:
                 reasons[r.output] = "re-executed: " + why_rerun(previous, hashes[r.output])
         log(f"executing {len(runs)} notebooks with {jobs} worker(s)")
-        with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        with results_memo(workdir, use_cache), ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {pool.submit(execute_run, r, stage, cache_dir, keys[r.output]): r for r in runs}
             for i, fut in enumerate(as_completed(futures), 1):
                 run = futures[fut]
