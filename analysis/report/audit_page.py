@@ -67,7 +67,7 @@ def glue_values(a: AuditPage) -> dict:
 
 def errata_table(page, a: AuditPage) -> tuple[str, dict]:
     return page.table(a.errata, "errata", "The book's errata, one line per root cause",
-                      "data/errata.csv and the judged audit (analysis/standard.py)", data=a.errata), {}
+                      "data/errata.csv and the judged audit (analysis/audit/standard.py)", data=a.errata), {}
 
 
 def status_before_after(page, a: AuditPage) -> tuple[str, dict]:
