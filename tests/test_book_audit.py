@@ -2,12 +2,13 @@
 import pandas as pd
 import pytest
 
+from audit_support import audited
 from analysis.audit.book_audit import audit_problems, book_audit
 from analysis.io.data import load_book_data
 
 
 def test_audit_covers_every_printed_derived_cell(book_data):
-    audit = book_audit(book_data)
+    audit = audited(book_data)
     printed = book_data.printed
     foundation = audit[(audit["chapter"] == 9) & (audit["kind"] == "derived cell")]
     assert len(foundation) == len(printed)
@@ -21,7 +22,7 @@ def test_audit_covers_every_printed_derived_cell(book_data):
 
 
 def test_audit_includes_the_case_study_chapters(book_data):
-    audit = book_audit(book_data)
+    audit = audited(book_data)
     # case-study chapters, plus the prose claims of Chapters 1, 6 and 7 (data/book/text_claims.csv)
     assert set(audit["chapter"]) == {1, 2, 3, 4, 5, 6, 7, 8, 9}
     # derived cells counted on the printed pages: 3.1 two share rows x 4, 3.2 all 20 shares,
@@ -34,12 +35,12 @@ def test_audit_includes_the_case_study_chapters(book_data):
 
 
 def test_no_unexplained_mismatch_and_no_stale_errata(book_data):
-    audit = book_audit(book_data)
+    audit = audited(book_data)
     assert audit_problems(audit, book_data.errata) == []
 
 
 def test_known_cells_by_hand(book_data):
-    audit = book_audit(book_data).set_index(["table", "row", "column"])
+    audit = audited(book_data).set_index(["table", "row", "column"])
     # 4 / 11 = 0.36, the book prints 0.60
     cell = audit.loc[("9.5", "Average", "Intersectoral upgrading")]
     assert cell["status"] == "mismatch" and cell["computed"] == pytest.approx(4 / 11, abs=1e-6)

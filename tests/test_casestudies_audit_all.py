@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from audit_support import audited
 from analysis.audit.book_audit import audit_problems, book_audit
 from analysis.audit.casestudies import audit_all, ch8_trade
 from analysis.report import casestudy_display as display
@@ -154,7 +155,7 @@ def test_table_without_audit_function_refuses_derived_cells(tables):
 
 # ---------------------------------------------------------------- through book_audit and the errata
 def test_book_audit_explains_every_mismatch(book_data):
-    a = book_audit(book_data)
+    a = audited(book_data)
     assert audit_problems(a, book_data.errata) == []
     assert set(book_data.errata["kind"]) == {"genuine", "rounding_slip"}
     # every mismatch points at one of the listed root causes

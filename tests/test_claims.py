@@ -7,6 +7,7 @@ import csv
 import pandas as pd
 import pytest
 
+from audit_support import audited
 from analysis.audit.book_audit import book_audit
 from analysis.audit.claims import (AUDIT_TABLE, RULES, ClaimsDataError, check_claims, claims_problems,
                                    read_rules)
@@ -66,7 +67,7 @@ def test_coexisting_chains_counted_by_hand(book_data):
 
 
 def test_counts_are_judged_as_audit_rows(book_data):
-    audit = book_audit(book_data).set_index(["table", "row"])
+    audit = audited(book_data).set_index(["table", "row"])
     with open(ROOT / "data" / "reconciliation.csv", encoding="utf-8") as f:
         rows_1_3 = sum(1 for r in csv.DictReader(f) if r["table"] == "1.3")
     c05 = audit.loc[(AUDIT_TABLE, "C05")]

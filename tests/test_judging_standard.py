@@ -9,6 +9,7 @@ import math
 import pandas as pd
 import pytest
 
+from audit_support import audited
 from analysis.audit import judging, standard
 from analysis.audit.book_audit import audit_problems, book_audit
 from analysis.audit.prose_claims import ClaimError, evaluate
@@ -81,7 +82,7 @@ def test_different_attribute_is_not_comparable_before_numbers_are_judged():
 
 
 def test_a_mismatch_without_root_cause_is_refused(book_data):
-    audit = book_audit(book_data)
+    audit = audited(book_data)
     assert audit_problems(audit, book_data.errata) == []
     i = audit.index[(audit["status"] == "mismatch") & (audit["root_cause"] == "E02")][0]
     broken = audit.copy()
@@ -92,7 +93,7 @@ def test_a_mismatch_without_root_cause_is_refused(book_data):
 
 
 def test_a_mismatch_whose_sides_differ_is_refused(book_data):
-    audit = book_audit(book_data)
+    audit = audited(book_data)
     i = audit.index[(audit["status"] == "mismatch") & (audit["root_cause"] == "E07")][0]
     broken = audit.copy()
     broken.loc[i, "computed_period"] = "2001"
@@ -101,7 +102,7 @@ def test_a_mismatch_whose_sides_differ_is_refused(book_data):
 
 
 def test_every_judged_row_records_both_sides(book_data):
-    audit = book_audit(book_data)
+    audit = audited(book_data)
     judged = audit[audit["status"] != "not_derivable"]
     for col in standard.ATTRIBUTE_COLUMNS:
         assert judged[col].notna().all() and (judged[col].astype(str).str.strip() != "").all(), col
@@ -111,7 +112,7 @@ def test_every_judged_row_records_both_sides(book_data):
 
 
 def test_known_rejudgements(book_data):
-    a = book_audit(book_data).set_index(["table", "row", "column"])
+    a = audited(book_data).set_index(["table", "row", "column"])
     # census establishments against a social-security count: different sources
     assert a.loc[("5.3 vs text", "Wooden furniture", "Number of firms"), "status"] == "not_comparable"
     # "the first 1,000 tons for export" against 900 tons produced: different definitions
@@ -128,7 +129,7 @@ def test_known_rejudgements(book_data):
 
 
 def test_errata_are_counted_by_root_cause(book_data):
-    audit = book_audit(book_data)
+    audit = audited(book_data)
     e = standard.errata_by_root_cause(audit, book_data.errata).set_index("root_cause")
     assert e.loc["E01", "contradictions"] == 4                   # the four sectors of Table 9.1
     assert e.loc["E05", "following_cells"] == 6                  # Others, shares and changes of Table 5.2
@@ -138,7 +139,7 @@ def test_errata_are_counted_by_root_cause(book_data):
 
 
 def test_changes_against_the_snapshot(book_data):
-    audit = book_audit(book_data)
+    audit = audited(book_data)
     ch = standard.changes(book_data.audit_before, audit)
     assert set(ch.columns) == {"table", "row", "column", "printed", "computed", "old_status", "status", "why"}
     cell = ch[(ch.table == "9.4") & (ch.row == "Average") & (ch.column == "Product upgrading")].iloc[0]
@@ -173,7 +174,7 @@ def test_a_claim_without_page_or_line_is_rejected(data_copy):
 
 
 def test_every_audit_claim_names_an_existing_row(book_data):
-    audit = book_audit(book_data)
+    audit = audited(book_data)
     keys = set(zip(audit["table"], audit["row"], audit["column"]))
     linked = book_data.text_claims[book_data.text_claims["compared_with"] == "audit"]
     missing = [k for k in zip(linked["audit_table"], linked["audit_row"], linked["audit_column"]) if k not in keys]
@@ -206,7 +207,7 @@ def test_expression_interval_arithmetic(book_data):
 
 
 def test_prose_claims_are_judged_with_the_rest(book_data):
-    a = book_audit(book_data).set_index(["table", "row"])
+    a = audited(book_data).set_index(["table", "row"])
     # (147 / 4) ** (1/3) = 3.33-fold a year, not a doubling
     assert a.loc[("text claim", "T05-1943-a"), "status"] == "mismatch"
     assert a.loc[("text claim", "T05-1943-a"), "root_cause"] == "E13"
@@ -228,7 +229,7 @@ def test_claims_data_fails_when_a_cell_reference_is_wrong(data_copy):
 def test_python_checks_state_the_claims_numbers(book_data):
     """Every chapter reads its prose statements from data/book/text_claims.csv (guarded by
     test_no_chapter_states_a_prose_number_in_code); the judged row prints the claim's number."""
-    audit = book_audit(book_data).set_index(["table", "row", "column"])
+    audit = audited(book_data).set_index(["table", "row", "column"])
     linked = book_data.text_claims[book_data.text_claims["compared_with"] == "audit"]
     for _, c in linked.iterrows():
         row = audit.loc[(c["audit_table"], c["audit_row"], c["audit_column"])]
@@ -290,7 +291,7 @@ def test_the_no_literal_guard_can_fail(book_data, monkeypatch):
 
 def test_a_row_without_its_attributes_or_page_is_refused(book_data):
     """Every judged row records the five attributes of both sides (or is not_derivable) and its page."""
-    audit = book_audit(book_data)
+    audit = audited(book_data)
     assert audit_problems(audit, book_data.errata) == []
     i = audit.index[(audit["table"] == "5.4 vs text") & (audit["row"] == "1998")][0]
     broken = audit.copy()

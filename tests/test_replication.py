@@ -89,6 +89,7 @@ def _r_ready() -> str:
     return "" if ok.returncode == 0 else "R packages sandwich, lmtest or MASS missing"
 
 
+@pytest.mark.slow  # runs R (about 6 s)
 @pytest.mark.skipif(bool(_r_ready()), reason=_r_ready() or "R available")
 def test_r_script_live(project, tmp_path):
     n_perm = 19_999      # fewer than stored, to keep the run short; the tolerance follows

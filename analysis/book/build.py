@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import functools
 import glob
 import hashlib
 import json
@@ -241,7 +242,8 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def _imports(code: str, package: str) -> set[str]:
+@functools.lru_cache(maxsize=None)  # keyed by the code itself: an edited file is parsed again
+def _imports(code: str, package: str) -> frozenset[str]:
     """Dotted names of the analysis modules imported by ``code`` (absolute or relative)."""
     import ast as _ast
 
@@ -258,16 +260,22 @@ def _imports(code: str, package: str) -> set[str]:
                 mod = node.module or ""
             names.add(mod)
             names.update(f"{mod}.{a.name}" for a in node.names)  # "from analysis import tables"
-    return {n for n in names if n == "analysis" or n.startswith("analysis.")}
+    return frozenset(n for n in names if n == "analysis" or n.startswith("analysis."))
+
+
+@functools.lru_cache(maxsize=None)
+def _notebook_code(source: Path, mtime_ns: int, size: int) -> str:
+    """A notebook's code cells (shell and magic lines left out); cached by file version."""
+    import jupytext
+
+    nb = jupytext.read(source)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code" and not c.source.lstrip().startswith(("%", "!")))
 
 
 def analysis_modules(source: Path) -> set[Path]:
     """Files of the analysis package a notebook imports, followed transitively."""
-    import jupytext
-
-    nb = jupytext.read(source)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code" and not c.source.lstrip().startswith(("%", "!")))
-    todo, seen = list(_imports(code, "analysis")), set()
+    st = Path(source).stat()
+    todo, seen = list(_imports(_notebook_code(Path(source), st.st_mtime_ns, st.st_size), "analysis")), set()
     while todo:
         name = todo.pop()
         path = _module_file(name)
