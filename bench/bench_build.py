@@ -134,6 +134,7 @@ def copy_static(dest: Path) -> None:
         if src.is_dir():
             shutil.copytree(src, dest / item, dirs_exist_ok=True)
         elif src.exists():
+            (dest / item).parent.mkdir(parents=True, exist_ok=True)  # e.g. chapters/judging_standard.md
             shutil.copy2(src, dest / item)
 
 
