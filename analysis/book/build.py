@@ -222,7 +222,7 @@ def extended_toc(base: dict, runs: list[Run]) -> dict:
     # the new cases' pages are matched by the glob entry of chapters/cases/index in _toc.yml,
     # so adding a case does not change the table of contents (and Sphinx re-reads only it)
     if "parts" in toc:
-        toc["parts"].append({"caption": "Extended edition (new cases)", "numbered": True,
+        toc["parts"].append({"caption": "Extended edition (new cases)",
                              "chapters": [{"file": p} for p in pages]})
     else:  # a small book without parts (tests, the benchmark's smoke book)
         toc.setdefault("chapters", []).extend({"file": p} for p in pages)

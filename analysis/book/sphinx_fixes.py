@@ -79,8 +79,20 @@ def _escape_search_titles() -> None:
     IndexBuilder.feed = feed
 
 
+def _multitoc_is_read_safe(app) -> None:
+    """sphinx-external-toc always loads sphinx_multitoc_numbering, which does not declare
+    whether it is safe for parallel reading, so Sphinx refuses ``-j`` and reads serially.
+    It only renumbers toctrees marked ``numbered`` once all documents are read (this book
+    numbers none: the book's own numbers are in the captions), nothing per document, so it
+    is declared safe here, which lets ``UPGRADING_SPHINX_JOBS=2`` read pages in parallel."""
+    ext = app.extensions.get("sphinx_multitoc_numbering")
+    if ext is not None and ext.parallel_read_safe is None:
+        ext.parallel_read_safe = True
+
+
 def setup(app):
     _escape_search_titles()
+    _multitoc_is_read_safe(app)
     # after sphinx-book-theme's own handler (default priority 500) has set pagetitle
     app.connect("html-page-context", _escape_pagetitle, priority=900)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
