@@ -136,3 +136,14 @@ def test_site_case_pages_and_row_links(site):
     assert "case_index.js" in index  # the filter script, served from the site
     # the sidebar lists chapters, not the 40 case pages
     assert page.count("apparel-torreon.html") <= 1
+
+
+def test_ce_degrees_of_the_sector_are_listed_low_to_high(book_data):
+    """The sector's degrees in their own order (low, medium, high), counted from the data."""
+    cases = book_data.cases
+    sector = cases[cases["sector"] == "traditional"]
+    case = sector.iloc[0]
+    row = casepages._scores_table(case, sector).set_index("Item").loc["Collective-efficiency degree"]
+    counts = sector["ce_degree"].value_counts()
+    assert row["Sector range"] == ", ".join(f"{d}: {counts[d]}" for d in ("low", "medium", "high") if d in counts)
+    assert row["Cases scored"] == str(int(sector["ce_degree"].notna().sum()))

@@ -155,10 +155,12 @@ def _scores_table(case: pd.Series, sector_cases: pd.DataFrame) -> pd.DataFrame:
                      "Sector range": f"{vals.min():g}–{vals.max():g}" if len(vals) else "–",
                      "Cases scored": str(len(vals))})
     deg = case.get("ce_degree")
-    counts = sector_cases["ce_degree"].astype(str).value_counts()
+    from analysis.vocab import CE_DEGREES
+
+    counts = sector_cases["ce_degree"].dropna().astype(str).value_counts()
     rows.append({"Item": "Collective-efficiency degree", "This case": _fmt(deg if not pd.isna(deg) else None),
-                 "Sector mean": "–",
-                 "Sector range": ", ".join(f"{k}: {v}" for k, v in counts.items() if k not in ("nan", "<NA>")) or "–",
+                 "Sector mean": "–",  # degrees in their own order (low, medium, high), as everywhere else
+                 "Sector range": ", ".join(f"{k}: {counts[k]}" for k in CE_DEGREES if k in counts) or "–",
                  "Cases scored": str(int(sector_cases["ce_degree"].notna().sum()))})
     return pd.DataFrame(rows)
 
