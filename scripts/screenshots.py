@@ -24,7 +24,8 @@ def pages(site: Path) -> list[str]:
     skip = {"genindex.html", "search.html", "py-modindex.html"}
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
                   if p.name not in skip and not {"_static", "_sources", "_downloads", "_images"} & set(p.parts)
-                  and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8", errors="replace")[:2000])
+                  and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8", errors="replace")[:2000].lower())
+    # (jupyter-book's index.html is a redirect written as http-equiv="Refresh")
 
 
 def shoot(site: Path, out: Path, only: list[str] | None = None, max_height: int = 6000) -> list[str]:
