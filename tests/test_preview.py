@@ -1,5 +1,4 @@
 """``make preview CASE=...`` (analysis/book/preview.py)."""
-import time
 
 import pytest
 
@@ -26,9 +25,7 @@ def test_preview_builds_the_page_and_rebuilds_after_a_save(tmp_path):
     assert page.name == "footwear-el-porvenir.html" and "El Porvenir footwear cluster" in html
     assert "Policy priorities" in html
     case.write_text(src.replace("El Porvenir footwear cluster", "El Porvenir <b>edited</b>"), encoding="utf-8")
-    t0 = time.perf_counter()
     page = preview.build_preview(case, preview_dir=tmp_path / "preview")
-    secs = time.perf_counter() - t0
     html = page.read_text(encoding="utf-8")
     assert "El Porvenir &lt;b&gt;edited&lt;/b&gt;" in html  # rebuilt, and the case text literal
-    assert secs < 30  # the goal is 10 s (bench/bench_build.py); room for a busy machine
+    # how fast: bench/bench_build.py step (g) measures it (a timed assertion here would only be flaky)
