@@ -9,15 +9,17 @@ text.
 """
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+from typing import TYPE_CHECKING
+
 import pandas as pd
-import seaborn as sns
-from matplotlib.figure import Figure
 
 from analysis.method.cells import number, printed
 from analysis.method.printed import parse_printed
 from analysis.audit.casestudies.text_claims import (as_printed, claim_row, compare_claim, stated_claim, t12_line,
     t12_text, t12_value)
+
+if TYPE_CHECKING:  # matplotlib is imported by the figure functions, only when they draw
+    from matplotlib.figure import Figure
 
 NICARAGUA = "Nicaragua"
 SMES = "SMEs in Boaco-Chontales"
@@ -124,6 +126,9 @@ def _table_2_1_vs_2_2(t21: pd.DataFrame, t22: pd.DataFrame) -> list[dict]:
 
 def figure_2_2(cells: pd.DataFrame) -> Figure:
     """Milk volumes and dairy exports in Nicaragua, 1995-2001 (Table 2.2)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
     long = pd.DataFrame(
         [{"year": int(y), "series": s, "value": number(cells, s, y)}
          for s in ("Production", "Collection", "Pasteurization", "Export (US$ millions)") for y in YEARS])

@@ -10,15 +10,16 @@ with the figures the chapter repeats in its prose (:func:`consistency_ch3`).
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
-from matplotlib.figure import Figure
 
 from analysis.method.cells import number, printed
 from analysis.audit.casestudies.text_claims import (as_printed, claim_row, display_text, is_lower_bound, compare_claim,
     not_derivable_rows, printed_value, stated_claim, t12_line, t12_value)
+
+if TYPE_CHECKING:  # matplotlib is imported by the figure functions, only when they draw
+    from matplotlib.figure import Figure
 
 SC = "Santa Catarina | Apples"
 PJM = "Petrolina-Juazeiro | Mangoes"
@@ -191,6 +192,9 @@ def _latest_period(t32: pd.DataFrame, row: str) -> str:
 
 def figure_3_2(cells: pd.DataFrame) -> Figure:
     """SME share of fruit production by case and period (Table 3.2)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
     long = pd.DataFrame([{"case": r, "period": p, "share": printed_value(cells, r, p)}
                          for r in SHARE_ROWS for p in PERIODS]).dropna()
     fig, ax = plt.subplots(figsize=(8, 4.5))

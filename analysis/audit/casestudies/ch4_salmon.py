@@ -8,14 +8,17 @@ own loaders' schemas here.
 """
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from matplotlib.figure import Figure
 
 from analysis.audit.rules import audit_row
 from analysis.method.cells import number, printed, wide
 from analysis.audit.casestudies.text_claims import (as_printed, cagr, claim_row, compare_claim, stated_claim,
     not_derivable_rows, t12_line, t12_text, value_or_zero)
+
+if TYPE_CHECKING:  # matplotlib is imported by the figure functions, only when they draw
+    from matplotlib.figure import Figure
 
 # ---- Table 4.1 ----
 YEARS = ["1987", "1990", "1993", "1996", "1999", "2001"]
@@ -288,6 +291,8 @@ def _t44_values(t44: pd.DataFrame) -> dict[str, float]:
 # ---------------------------------------------------------------- figure
 def figure_4_1(cells: pd.DataFrame) -> Figure:
     """Farmed salmon and trout output and export value, 1987-2001 (Table 4.1)."""
+    import matplotlib.pyplot as plt
+
     yrs = [int(y) for y in YEARS]
     fig, ax = plt.subplots(figsize=(8, 4.5))
     ax.plot(yrs, [number(cells, y, PROD) for y in YEARS], marker="o", label="Chile, production")

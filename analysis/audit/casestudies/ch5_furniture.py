@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
 from analysis.audit.casestudies.text_claims import claim_line, claim_row, claim_value
 from analysis.audit.rules import AUDIT_COLUMNS, audit_row
 from analysis.method.cells import number, printed, wide
 from analysis.method.printed import parse_printed
+
+if TYPE_CHECKING:  # matplotlib is imported by the figure functions, only when they draw
+    from matplotlib.figure import Figure
 
 # ---------------------------------------------------------------------------
 # column labels, exactly as stored in the cells files
@@ -182,8 +184,11 @@ def exports_series_5_1(cells: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(recs)
 
 
-def figure_exports_5_1(cells: pd.DataFrame) -> plt.Figure:
+def figure_exports_5_1(cells: pd.DataFrame) -> Figure:
     """Line chart of Mexico's wooden furniture exports, maquiladoras vs non-maquiladoras."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
     data = exports_series_5_1(cells)
     fig, ax = plt.subplots(figsize=(8, 4.5))
     sns.lineplot(data=data, x="year", y="us_millions", hue="series", style="series",
@@ -306,12 +311,14 @@ def share_changes_5_2(cells: pd.DataFrame) -> pd.Series:
                       for c in _countries_5_2(cells)}, name="share change (pp)")
 
 
-def figure_share_changes_5_2(cells: pd.DataFrame) -> plt.Figure:
+def figure_share_changes_5_2(cells: pd.DataFrame) -> Figure:
     """Horizontal bars: change in each listed country's share of U.S. imports, 1992-2001.
 
     Shares are recomputed from the printed exports and the Total row (not the
     printed % cells), in percentage points; Mexico is highlighted.
     """
+    import matplotlib.pyplot as plt
+
     change = share_changes_5_2(cells).sort_values()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     colors = ["tab:red" if "Mexico" in c else ("tab:green" if v > 0 else "tab:grey") for c, v in change.items()]
@@ -395,8 +402,11 @@ def audit_table_5_4(cells: pd.DataFrame) -> list[dict]:
     return out
 
 
-def figure_employment_5_4(cells: pd.DataFrame) -> plt.Figure:
+def figure_employment_5_4(cells: pd.DataFrame) -> Figure:
     """Bar chart of registered employees in Puebla's wooden furniture industry."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
     data = employment_series_5_4(cells)
     fig, ax = plt.subplots(figsize=(7, 4))
     sns.barplot(data=data, x="date", y="employees", color="tab:brown", ax=ax)
@@ -459,8 +469,10 @@ def segusino_ratios_5_5(cells: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(recs)
 
 
-def figure_segusino_ratios_5_5(cells: pd.DataFrame) -> plt.Figure:
+def figure_segusino_ratios_5_5(cells: pd.DataFrame) -> Figure:
     """Two panels: Segusino's leverage and liability ratio over time (1999 not reported)."""
+    import matplotlib.pyplot as plt
+
     data = segusino_ratios_5_5(cells)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharex=True)
     for ax, col, ylabel in ((axes[0], "leverage", "Leverage: liabilities / equity (times)"),

@@ -36,16 +36,19 @@ the 1990 world total left the ``n.a.`` exporters out.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from analysis import escape
 from analysis.audit.casestudies.text_claims import claim_row
 from analysis.audit.rules import audit_row
 from analysis.method.cells import number, printed
 from analysis.method import trade
+
+if TYPE_CHECKING:  # matplotlib is imported by the figure function, only when it draws
+    from matplotlib.figure import Figure
 
 PANEL_COLUMN = "External market conditions"
 EARNINGS, SHARE0, SHARE1, UNIT_VALUE = (
@@ -205,6 +208,8 @@ def quadrant_figure(classified: pd.DataFrame, panel: str) -> Figure:
     if len(hits) != 1:
         raise KeyError(f"panel {panel!r} matches {hits or 'nothing'}; panels: {labels}")
     d = classified[classified["panel"] == hits[0]]
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(7.5, 5.5))
     ax = fig.add_subplot()
     ok = d[d["share_change_pp"].notna() & d["unit_value_change_pct"].notna()]
