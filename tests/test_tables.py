@@ -62,3 +62,15 @@ def test_sector_views(book_data):
     assert any("Per-case upgrading scores" in i for i in items)
     with pytest.raises(ValueError, match="unknown sector"):
         tables.sector_cases(book_data.cases, "textiles")
+
+
+def test_upgrading_means_grid_lists_sectors_in_the_book_order(book_data):
+    from analysis.method.tables import sector_upgrading_means, upgrading_means_grid
+    from analysis.vocab import SECTOR_LABELS, SECTORS
+
+    grid = upgrading_means_grid(sector_upgrading_means(book_data.cases))
+    scored = [SECTOR_LABELS[s] for s in SECTORS
+              if book_data.cases.loc[book_data.cases["sector"] == s, "upgrading_product"].notna().any()]
+    assert list(grid["Sector"]) == scored  # not alphabetical: Traditional manufacturing comes first
+    trad = book_data.cases[book_data.cases["sector"] == "traditional"]["upgrading_product"].dropna()
+    assert grid.set_index("Sector").loc[SECTOR_LABELS["traditional"], "product"] == trad.mean()

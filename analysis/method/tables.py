@@ -266,6 +266,8 @@ def sector_upgrading_means(cases: pd.DataFrame) -> pd.DataFrame:
 def upgrading_means_grid(means: pd.DataFrame) -> pd.DataFrame:
     """:func:`sector_upgrading_means` as a grid: one row per sector, one column per upgrading type."""
     wide = means.pivot(index="sector_label", columns="type", values="mean_score")
+    # sectors in the book's order (the pivot sorts them alphabetically), as in every other table
+    wide = wide.reindex([SECTOR_LABELS[s] for s in SECTORS if SECTOR_LABELS[s] in wide.index])
     return wide[[c for c in ("product", "process", "functional", "intersectoral") if c in wide.columns]] \
         .reset_index().rename(columns={"sector_label": "Sector"})
 
