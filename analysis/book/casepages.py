@@ -217,7 +217,8 @@ class _SectorFigures:
                            label="sector mean" if i == 0 else None, zorder=3)
         mark = ax.scatter([], [], marker="D", s=70, color="#d55e00", edgecolors="black", linewidths=0.8,
                           label="this case", zorder=4)
-        note = ax.text(0.01, 0.97, "", transform=ax.transAxes, fontsize=8, va="top")
+        # beside the plot, under the legend: inside the axes it covered the dots at score 3
+        note = ax.text(1.02, 0.45, "", transform=ax.transAxes, fontsize=8, va="top", ha="left")
         ax.set_xticks(range(4), list(self.TYPES), fontsize=9)
         ax.set_yticks(range(4))
         ax.set(xlim=(-0.5, 3.5), ylim=(-0.3, 3.3))
@@ -238,7 +239,7 @@ class _SectorFigures:
         pts = [(i, float(v)) for i, v in enumerate(vals) if v is not None and not pd.isna(v)]
         mark.set_offsets(np.array(pts) if pts else np.empty((0, 2)))
         missing = [t for t, v in zip(self.TYPES, vals) if v is None or pd.isna(v)]
-        note.set_text("not scored: " + ", ".join(missing) if missing else "")
+        note.set_text("not scored:\n" + "\n".join(missing) if missing else "")
         meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
         import matplotlib.pyplot as plt
 
