@@ -147,3 +147,13 @@ def test_ce_degrees_of_the_sector_are_listed_low_to_high(book_data):
     counts = sector["ce_degree"].value_counts()
     assert row["Sector range"] == ", ".join(f"{d}: {counts[d]}" for d in ("low", "medium", "high") if d in counts)
     assert row["Cases scored"] == str(int(sector["ce_degree"].notna().sum()))
+
+
+def test_a_case_without_scores_gets_no_empty_figure(pages):
+    """The software cases have no published upgrading score: a sentence says so, no figure."""
+    folder, _ = pages
+    md = (folder / "software-monterrey.md").read_text(encoding="utf-8")
+    assert "no upgrading score for this case" in md and "```{figure}" not in md
+    assert not (folder / "downloads" / "case-software-monterrey" / "against_sector.png").exists()
+    scored = (folder / "textile-itaji.md").read_text(encoding="utf-8")
+    assert "```{figure}" in scored

@@ -275,7 +275,10 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
     with contextlib.chdir(out):
         page = Page(slug)
         folder = Path("downloads") / slug
-        ctx.figures.save(case, folder, formats)
+        # a case without any upgrading score (the software cases) gets no figure: it would be empty
+        scored = any(not pd.isna(case.get(f"upgrading_{t}")) for t in _SectorFigures.TYPES)
+        if scored:
+            ctx.figures.save(case, folder, formats)
         # a contributed case says so in its title (navigation, browser tab, search results, citation)
         L = [f"({slug})=", f"# New case: {m(case['name'])}" if is_new else f"# {m(case['name'])}", ""]
         origin = ("A new case, coded by " + m(case.get("coder")) + (f" on {m(case.get('coded_on'))}" if
@@ -295,15 +298,19 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
         L.append(page.table(_scores_table(case, sector_cases), "scores",
                             f"Upgrading scores and CE degree of the case against the published {SECTOR_LABELS[sector].lower()} cases",
                             "book Tables 9.4–9.6 and 9.1" + (" and the case file" if is_new else "")))
-        caption = (f"Upgrading scores of this case (diamond) against the published cases of the "
-                   f"{SECTOR_LABELS[sector].lower()} sector (dots; bar: mean).")
-        label = page._register("figure", "against_sector", caption, "book Tables 9.4–9.6",
-                               [page._rel(f"against_sector.{e}") for e in formats])
-        extra = [e for e in formats if e != "png"]
-        links = "".join(f" {{download}}`{e.upper()} <{page._rel('against_sector.' + e)}>`" for e in extra)
-        L += [f"```{{figure}} {page._rel('against_sector.png')}", f":name: {label}",
-              ":alt: Strip plot of the sector's upgrading scores with this case highlighted", ":width: 100%", "",
-              m(caption) + (" Download:" + links if links else ""), "```", ""]
+        if scored:
+            caption = (f"Upgrading scores of this case (diamond) against the published cases of the "
+                       f"{SECTOR_LABELS[sector].lower()} sector (dots; bar: mean).")
+            label = page._register("figure", "against_sector", caption, "book Tables 9.4–9.6",
+                                   [page._rel(f"against_sector.{e}") for e in formats])
+            extra = [e for e in formats if e != "png"]
+            links = "".join(f" {{download}}`{e.upper()} <{page._rel('against_sector.' + e)}>`" for e in extra)
+            L += [f"```{{figure}} {page._rel('against_sector.png')}", f":name: {label}",
+                  ":alt: Strip plot of the sector's upgrading scores with this case highlighted", ":width: 100%", "",
+                  m(caption) + (" Download:" + links if links else ""), "```", ""]
+        else:
+            L += [("The case file gives" if is_new else "The book publishes") + " no upgrading score for this "
+                  "case, so there is nothing to plot against its sector.", ""]
 
         L += ["## Value chains", ""]
         L.append(page.table(_chains_table(case, sector_cases), "chains",
