@@ -213,3 +213,28 @@ def test_pages_read_exactly_what_they_declare(site):
         if b.unused_inputs(r, reads):
             wide[r.output] = b.unused_inputs(r, reads)
     assert not wide, wide
+
+
+def test_the_page_is_told_its_notebook_in_its_first_cell(tmp_path):
+    """No environment variable: the build's first (recorder) cell names the source notebook,
+    and figure captions name it from there."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import nbformat
+
+    from analysis.report import present
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    b.record_reads(nb, tmp_path, "chapters/regression.md")
+    first = nb.cells[0].source
+    exec(compile(first.split("\n", 2)[2], "<first cell>", "exec"), {})  # the set_notebook part only
+    try:
+        fig, _ = plt.subplots()
+        md = present.Page("t", root=tmp_path).figure(fig, "f", "A caption.", "alt text")
+        assert "Notebook: `chapters/regression.md`" in md
+        present.set_notebook("")
+        assert "Notebook:" not in present.Page("t2", root=tmp_path).figure(fig, "g", "A caption.", "alt text")
+    finally:
+        present.set_notebook("")
+        plt.close("all")

@@ -434,7 +434,7 @@ def _worker_kernel(work: Path, source: str):
         kc.wait_for_ready(timeout=60)
         reply = kc.execute_interactive(
             "%reset -f\nimport os as _o\n"
-            f"_o.chdir({str(work)!r}); _o.environ['UPGRADING_NOTEBOOK'] = {source!r}\n"
+            f"_o.chdir({str(work)!r})\n"
             "import sys as _s\nif 'matplotlib.pyplot' in _s.modules: _s.modules['matplotlib.pyplot'].close('all')\n"
             "del _o, _s", timeout=60, store_history=False)
         if reply["content"]["status"] != "ok":
@@ -466,16 +466,21 @@ RECORDER = "upgrading_reads"
 READS_FILE = "reads.json"
 
 
-def record_reads(nb, work: Path) -> None:
+def record_reads(nb, work: Path, source: str = "") -> None:
     """Add a first and a last cell that record the files the page reads (:mod:`analysis.book.reads`)
-    into ``work/reads.json``; :func:`drop_recorder` removes them from the executed notebook."""
+    into ``work/reads.json``; :func:`drop_recorder` removes them from the executed notebook.
+    The first cell also tells the page which notebook it is executed from (``source``, named in
+    its figure captions: :func:`analysis.report.present.set_notebook`), in the open rather than
+    through an environment variable."""
     import nbformat
 
     def cell(code: str):
         c = nbformat.v4.new_code_cell(code)
         c.metadata.update({RECORDER: True, "tags": ["remove-cell"]})
         return c
-    nb.cells.insert(0, cell(f"from analysis.book import reads as _reads\n_reads.start({str(ROOT)!r}, {str(work)!r})"))
+    nb.cells.insert(0, cell(f"from analysis.book import reads as _reads\n_reads.start({str(ROOT)!r}, {str(work)!r})\n"
+                            f"from analysis.report import present as _present\n_present.set_notebook({source!r})\n"
+                            "del _present"))
     nb.cells.append(cell(f"_reads.dump({str(work / READS_FILE)!r})\ndel _reads"))
 
 
@@ -516,9 +521,8 @@ def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, 
         nb = jupytext.read(ROOT / run.source)
         if run.title:
             set_title(nb, run.title)
-        record_reads(nb, work)
+        record_reads(nb, work, run.source)
         jupytext.write(nb, work / "source.ipynb")
-        os.environ["UPGRADING_NOTEBOOK"] = run.source  # read by analysis.report.present for captions
         try:
             km = _worker_kernel(work, run.source)
             extra = {"km": km} if km is not None else {}

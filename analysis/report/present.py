@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -135,9 +134,17 @@ class Page:
         )
 
 
+_SOURCE = {"notebook": ""}
+
+
+def set_notebook(source: str) -> None:
+    """Name the notebook this page is executed from (the build's first cell calls it)."""
+    _SOURCE["notebook"] = source
+
+
 def _notebook() -> str:
-    """The notebook source this page was executed from (set by analysis.book.build), if known."""
-    return os.environ.get("UPGRADING_NOTEBOOK", "")
+    """The notebook source this page was executed from (see :func:`set_notebook`), if known."""
+    return _SOURCE["notebook"]
 
 
 def audit_anchor(table) -> str:
