@@ -218,10 +218,9 @@ def test_pages_read_exactly_what_they_declare(site):
 def test_the_page_is_told_its_notebook_in_its_first_cell(tmp_path):
     """No environment variable: the build's first (recorder) cell names the source notebook,
     and figure captions name it from there."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import nbformat
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     from analysis.report import present
 
@@ -230,11 +229,13 @@ def test_the_page_is_told_its_notebook_in_its_first_cell(tmp_path):
     first = nb.cells[0].source
     exec(compile(first.split("\n", 2)[2], "<first cell>", "exec"), {})  # the set_notebook part only
     try:
-        fig, _ = plt.subplots()
-        md = present.Page("t", root=tmp_path).figure(fig, "f", "A caption.", "alt text")
-        assert "Notebook: `chapters/regression.md`" in md
+        # a figure of our own, not through pyplot: closing pyplot's figures would also close the
+        # figures other code keeps open (the case pages draw each sector's figure once)
+        fig = Figure()
+        FigureCanvasAgg(fig)
+        fig.add_subplot().plot([0, 1])
+        assert "Notebook: `chapters/regression.md`" in present.Page("t", root=tmp_path).figure(fig, "f", "A caption.", "alt")
         present.set_notebook("")
-        assert "Notebook:" not in present.Page("t2", root=tmp_path).figure(fig, "g", "A caption.", "alt text")
+        assert "Notebook:" not in present.Page("t2", root=tmp_path).figure(fig, "g", "A caption.", "alt")
     finally:
         present.set_notebook("")
-        plt.close("all")

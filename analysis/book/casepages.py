@@ -195,16 +195,17 @@ class _SectorFigures:
         self._figs: dict = {}
 
     def _build(self, sector: str):
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
         import numpy as np
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
 
         from analysis import theme
 
         theme.use()
-        fig = plt.figure(figsize=(theme.COLUMN_WIDTH, 3.0), dpi=SCREEN_DPI)
+        # not a pyplot figure: it is kept open for the whole run, and a plt.close("all") elsewhere
+        # in the process would otherwise take its canvas away
+        fig = Figure(figsize=(theme.COLUMN_WIDTH, 3.0), dpi=SCREEN_DPI)
+        FigureCanvasAgg(fig)
         ax = fig.add_axes((0.11, 0.17, 0.58, 0.78))
         cases = self.published[self.published["sector"] == sector]
         rng = np.random.default_rng(0)
