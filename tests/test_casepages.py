@@ -92,6 +92,22 @@ def test_index_links_every_case_and_loads_the_local_filter(pages):
     assert "innerHTML" not in js and "http" not in js
 
 
+def test_index_has_a_sortable_bibliography_by_case(pages):
+    folder, _ = pages
+    refs = pd.read_csv(ROOT / "data" / "case_references.csv", dtype=str)
+    stem = Page("case-index").file_name("sources_by_case")
+    spec = json.loads((folder / "downloads" / "case-index" / f"{stem}.table.json").read_text(encoding="utf-8"))
+    assert spec["columns"] == ["Case", "Sector", "Country", "Source (as printed)", "BibTeX key"]
+    # one row per (case, work) pair of data/case_references.csv, each case linked to its page
+    pairs = {(r[0]["doc"].rsplit("/", 1)[1], r[4]) for r in spec["rows"]}
+    assert len(spec["rows"]) == len(refs) and pairs == set(zip(refs["case_id"], refs["bibkey"]))
+    assert all(r[3]["doc"] == "/bibliography" for r in spec["rows"])
+    md = (folder / "index.md").read_text(encoding="utf-8")
+    assert "(sources-by-case)=" in md and ":class: book-table book-table-interactive" in md.split("(sources-by-case)=")[1]
+    csv = pd.read_csv(folder / "downloads" / "case-index" / f"{stem}.csv", dtype=str)
+    assert list(csv["BibTeX key"]) == [r[4] for r in spec["rows"]]  # the download holds plain text
+
+
 def test_case_text_goes_through_escape():
     """A hostile name is backslash-escaped in the MyST heading (analysis.escape.myst)."""
     from analysis import escape

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import csv
 
+import pandas as pd
 import pytest
 from browser_support import CHROMIUM, SKIP_REASON, chromium, local_only, serve
 from PIL import Image
 
 from analysis import theme
 from analysis.paths import DATA_DIR
-from analysis.vocab import is_identifier
+from analysis.vocab import SECTOR_LABELS, is_identifier
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -149,3 +150,113 @@ def test_every_figure_has_a_theme_width(site):
         if dpi < 100 or not any(abs(w / dpi - width) < 0.02 for width in theme.WIDTHS):
             off.append(f"{p.name}: {w}x{h}px at {dpi} dpi = {w / dpi:.2f} in")
     assert not off, off
+
+
+
+# the visible rows of the table with this id (the id sits on the table or on a wrapper)
+ROWS_JS = """id => { const e = document.getElementById(id); const t = e.tagName === 'TABLE' ? e : e.querySelector('table');
+  return Array.from(t.tBodies[0].rows).filter(r => r.style.display !== 'none' && !r.hidden)
+              .map(r => Array.from(r.cells).map(c => c.textContent.trim())); }"""
+# the filter box book.js put before this table's scroll box
+FILTER_JS = """id => { const e = document.getElementById(id); const t = e.tagName === 'TABLE' ? e : e.querySelector('table');
+  let n = t.closest('.pst-scrollable-table-container, .table-wrapper, .book-scroll').previousElementSibling;
+  while (n && !n.classList.contains('book-table-tools')) n = n.previousElementSibling;
+  n.querySelector('input').id = 'filter-' + id; return 'filter-' + id; }"""
+
+
+def test_large_tables_sort_and_filter_offline(site):
+    """The audit table and the bibliography by case sort by a header click (in the browser's
+    collation) and filter by their filter box; the case index's selects filter its rows; nothing
+    is fetched from another host."""
+    outside = []
+    with serve(site) as base, chromium() as browser:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        local_only(context, outside)
+        page = context.new_page()
+        for rel, table_id, col in (("chapters/audit.html", "audit-audit", "Status"),
+                                   ("chapters/cases/index.html", "case-index-sources-by-case", "BibTeX key")):
+            page.goto(base + rel, wait_until="load")
+            before = page.evaluate(ROWS_JS, table_id)
+            assert len(before) > 20, (rel, len(before))
+            heads = page.locator(f"#{table_id} thead th, table#{table_id} thead th")
+            c = [h.strip() for h in heads.all_inner_texts()].index(col)
+            heads.nth(c).click()
+            after = page.evaluate(ROWS_JS, table_id)
+            assert heads.nth(c).get_attribute("aria-sort") == "ascending"
+            column = [r[c] for r in after]
+            assert column != [r[c] for r in before] or len(set(column)) == 1, (rel, "sort changed nothing")
+            assert page.evaluate("v => v.every((x, i) => i === 0 || v[i - 1].localeCompare(x) <= 0)", column), column[:8]
+            assert sorted(map(tuple, after)) == sorted(map(tuple, before))  # the same rows, reordered
+            # filter on the last row's value of that column: every row left holds it
+            word = column[-1]
+            page.fill("#" + page.evaluate(FILTER_JS, table_id), word)
+            kept = page.evaluate(ROWS_JS, table_id)
+            assert 0 < len(kept) < len(before), (rel, word, len(kept))
+            assert all(word.lower() in " ".join(r).lower() for r in kept), (rel, word)
+        # the case index's own filters: choose one sector, only its cases remain
+        page.goto(base + "chapters/cases/index.html", wait_until="load")
+        select = page.locator("#case-filters select").first
+        option = select.locator("option").nth(1).inner_text()
+        select.select_option(label=option)
+        shown = page.evaluate(ROWS_JS, "case-index-published-cases")
+        every = pd.read_csv(DATA_DIR / "cases.csv", dtype=str)
+        assert shown and all(option in r for r in shown), option
+        assert len(shown) == (every["sector"].map(SECTOR_LABELS) == option).sum(), (option, len(shown))
+        context.close()
+    assert not outside, outside
+
+
+# text elements of the article with their colour and the first opaque background behind them
+DARK_JS = """() => {
+  const opaque = c => !/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent';
+  const out = [];
+  for (const e of document.querySelectorAll('.bd-article p, .bd-article li, .bd-article td, .bd-article th, '
+                                           + '.bd-article caption, .bd-article figcaption, .bd-article h1, .bd-article h2, .bd-article summary')) {
+    if (!e.textContent.trim() || !e.getClientRects().length) continue;
+    let n = e, bg = 'rgba(0, 0, 0, 0)';
+    while (n && !opaque(bg)) { bg = getComputedStyle(n).backgroundColor; n = n.parentElement; }
+    out.push([e.tagName + ': ' + e.textContent.trim().slice(0, 30), getComputedStyle(e).color, bg]);
+  }
+  const imgs = Array.from(document.querySelectorAll('.bd-article figure img, .bd-article img.key-figure'))
+                    .map(i => getComputedStyle(i).backgroundColor);
+  return {text: out, imgs, theme: document.documentElement.dataset.theme};
+}"""
+
+
+def _luminance(css: str) -> float:
+    r, g, b = (float(x) / 255 for x in css[css.index("(") + 1:].rstrip(")").split(",")[:3])
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(fg: str, bg: str) -> float:
+    hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+DARK_PAGES = ("intro.html", "chapters/ch09_synthesis.html", "chapters/audit.html", "chapters/regression.html",
+              "chapters/sectors/traditional.html", "chapters/cases/apparel-torreon.html", "chapters/cases/index.html")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_text_is_readable_and_figures_sit_on_white_in_both_colour_schemes(site, scheme):
+    """The theme follows the reader's colour scheme: in both, every text element of the pages
+    keeps WCAG AA contrast (4.5:1) against what is behind it, and figures (drawn on white) keep
+    a white background rather than showing black text on the dark page."""
+    low, imgs = [], []
+    with serve(site) as base, chromium() as browser:
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, color_scheme=scheme)
+        page = context.new_page()
+        for rel in DARK_PAGES:
+            page.goto(base + rel, wait_until="load")
+            r = page.evaluate(DARK_JS)
+            assert r["theme"] == scheme, (rel, r["theme"])
+            assert r["text"], rel
+            low += [f"{rel}: {what} {fg} on {bg} ({_contrast(fg, bg):.1f}:1)"
+                    for what, fg, bg in r["text"] if _contrast(fg, bg) < 4.5]
+            imgs += [(rel, c) for c in r["imgs"]]
+        context.close()
+    assert not low, low[:15]
+    assert len({rel for rel, _ in imgs}) >= 4, imgs  # the landing, Ch 9, regression, sector and case pages draw
+    if scheme == "dark":
+        assert all(_luminance(c) > 0.9 for _, c in imgs), [x for x in imgs if _luminance(x[1]) <= 0.9]

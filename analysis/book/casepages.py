@@ -415,6 +415,25 @@ def _index_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, plain
 
 
+def _sources_rows(frame: pd.DataFrame, refs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shown rows, plain rows for the CSV) of the bibliography by case: one row per case and
+    work, in the case index's order, each case linked to its page and each work to the
+    bibliography."""
+    from analysis.vocab import SECTOR_LABELS
+
+    rows, plain = [], []
+    for _, c in frame.iterrows():
+        for _, r in refs[refs["case_id"] == c["case_id"]].iterrows():
+            base = {"Sector": SECTOR_LABELS[c["sector"]], "Country": escape.one_line(c["country"])}
+            rows.append({"Case": {"text": escape.one_line(c["name"]), "doc": "/" + page_doc(c["case_id"])}, **base,
+                         "Source (as printed)": {"text": escape.one_line(r["as_printed"]), "doc": "/bibliography"},
+                         "BibTeX key": r["bibkey"]})
+            plain.append({"Case": escape.one_line(c["name"]), **base, "Source (as printed)": r["as_printed"],
+                          "BibTeX key": r["bibkey"], "case_id": c["case_id"]})
+    cols = ["Case", "Sector", "Country", "Source (as printed)", "BibTeX key"]
+    return pd.DataFrame(rows, columns=cols), pd.DataFrame(plain, columns=cols + ["case_id"])
+
+
 def _index_page(ctx: _Context, out: Path) -> None:
     """The case index: the published cases' table (the same in every edition, so its download
     does not change when cases are added) and, in the extended edition, the new cases' table."""
@@ -429,6 +448,10 @@ def _index_page(ctx: _Context, out: Path) -> None:
             shown, plain = _index_rows(ctx.new)
             tables.append(page.table(shown, "new_cases", "The new cases of this extended edition, each linked to its page",
                                      "the new case files (not coded by the book's authors)", data=plain))
+        shown, plain = _sources_rows(ctx.published, ctx.refs)
+        sources = page.table(shown, "sources_by_case", "Bibliography by case: the works the book cites for each "
+                             "published case (Table 1.3), each linked to the bibliography",
+                             "data/case_references.csv and references.bib", data=plain, interactive=True)
     text = ["(case-index)=", "# Case pages", "",
             f"One page for each of the {len(ctx.published)} published cases"
             + ((f" and the {len(ctx.new)} new cases" if len(ctx.new) > 1 else " and the new case") if len(ctx.new) else "")
@@ -439,6 +462,10 @@ def _index_page(ctx: _Context, out: Path) -> None:
             '```{raw} html', '<div id="case-filters" class="case-filters" hidden></div>', '```', ""]
     for t in tables:
         text += [t, ""]  # _static/case_index.js: jupyter-book adds the _static scripts to every page
+    text += ["(sources-by-case)=", "## Bibliography by case", "",
+             "Which work documents which case. Sort by any column or filter the rows (offline, "
+             "no outside request); the full entries are on the {doc}`../../bibliography` page.", "",
+             sources, ""]
     Path(out / "index.md").write_text("\n".join(text), encoding="utf-8")
 
 
