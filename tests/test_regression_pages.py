@@ -95,7 +95,8 @@ def test_sample_report_names_each_dropped_case_and_why(book_data):
     rep = rp.sample_report(run.results, run.frame).set_index("case_id")
     assert rep.loc["garment-bucaramanga", "left out of"] == "functional, sum"
     assert "functional upgrading score not available" in rep.loc["garment-bucaramanga", "why"]
-    assert rep.loc["footwear-campina-grande", "missing"] == "global_qh"
+    assert rep.loc["footwear-campina-grande", "missing"] == "global quasi-hierarchy"  # a label, not global_qh
+    assert rep.loc["garment-bucaramanga", "missing"] == "functional upgrading, upgrading sum"
     assert "governance code unknown" in rep.loc["footwear-campina-grande", "why"]
     software = rep[rep["sector"].str.startswith("Specialized")]
     assert len(software) == 5 and software["why"].str.contains(rp.NO_SCORES).all()

@@ -54,6 +54,10 @@ MISSING_WHY = {
        for u in ("product", "process", "functional", "intersectoral")},
     "upgrading_sum": "sum of upgrading undefined (a component is missing)",
 }
+#: short names of the variables a case can miss (the dropped-cases table's "missing" column)
+MISSING_LABELS = {**SHORT_LABELS, **{f"upgrading_{u}": f"{u} upgrading"
+                                     for u in ("product", "process", "functional", "intersectoral")},
+                  "upgrading_sum": "upgrading sum"}
 SCORE_VARS = ["upgrading_product", "upgrading_process", "upgrading_functional",
               "upgrading_intersectoral", "upgrading_sum"]
 NO_SCORES = "no per-case upgrading scores at all"
@@ -281,7 +285,7 @@ def sample_report(results: list[models.ModelResult], frame: pd.DataFrame) -> pd.
         rows.append({"case_id": cid, "name": info.at[cid, "name"],
                      "sector": SECTOR_LABELS.get(info.at[cid, "sector"], info.at[cid, "sector"]),
                      "left out of": ", ".join(where[cid]),
-                     "missing": ", ".join(vars_),
+                     "missing": ", ".join(MISSING_LABELS.get(v, v) for v in vars_),
                      "why": _why(vars_, frame.loc[frame["case_id"] == cid].iloc[0])})
     return pd.DataFrame(rows, columns=["case_id", "name", "sector", "left out of", "missing", "why"])
 
