@@ -101,6 +101,14 @@ def test_no_domain_module_imports_the_build_machinery():
     assert not users, f"domain modules importing analysis.book: {users}"
 
 
+def test_the_audit_layer_draws_nothing():
+    """Figures are the report layer's: no audit module mentions a plotting library, not
+    even lazily inside a function (the chapter figures live in the chapters' page modules)."""
+    drawing = [m for m, (src, _) in package_modules().items()
+               if layer(m) == "audit" and any(lib in src for lib in ("matplotlib", "seaborn"))]
+    assert not drawing, f"audit modules mentioning a plotting library: {drawing}"
+
+
 @pytest.mark.parametrize("module,source,expected", [
     # the loader reaching up to a chapter's audit module (the old data.py -> casestudies bug)
     ("analysis.io.data", "from analysis.audit.casestudies import ch8_trade", "a layer above"),

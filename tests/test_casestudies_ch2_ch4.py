@@ -26,6 +26,7 @@ from analysis.audit.rules import AUDIT_COLUMNS, STATUSES  # noqa: E402
 from analysis.audit.casestudies import ch2_dairy, ch3_fruit, ch4_salmon  # noqa: E402
 from analysis.io.chapter_tables import validate_qualitative  # noqa: E402
 from analysis.method.cells import number, read_cells  # noqa: E402
+from analysis.report import dairy_page, fruit_page, salmon_page  # noqa: E402
 
 DATA = ROOT / "data" / "chapters"
 NUMERIC = {"2.1": ch2_dairy, "2.2": ch2_dairy, "3.1": ch3_fruit, "3.2": ch3_fruit,
@@ -246,8 +247,8 @@ def test_display_tables(cells):
     assert len(ch4_salmon.table_4_4(cells["4.4"], cells["4.4 businesses"])) == 17
 
 
-@pytest.mark.parametrize("make,table", [(ch2_dairy.figure_2_2, "2.2"), (ch3_fruit.figure_3_2, "3.2"),
-                                        (ch4_salmon.figure_4_1, "4.1")])
+@pytest.mark.parametrize("make,table", [(dairy_page.figure_2_2, "2.2"), (fruit_page.figure_3_2, "3.2"),
+                                        (salmon_page.figure_4_1, "4.1")])
 def test_figures_are_labelled(make, table, cells):
     fig = make(cells[table])
     assert isinstance(fig, Figure)

@@ -19,6 +19,7 @@ import pytest  # noqa: E402
 from analysis.audit.rules import AUDIT_COLUMNS, STATUSES  # noqa: E402
 from analysis.method.cells import read_cells  # noqa: E402
 from analysis.audit.casestudies import ch5_furniture as ch5  # noqa: E402
+from analysis.report import furniture_page  # noqa: E402
 
 from analysis.paths import CHAPTERS_DATA_DIR as DATA  # noqa: E402
 from analysis.io.chapter_tables import TEXT_CLAIMS  # noqa: E402
@@ -241,9 +242,9 @@ def test_consistency_accepts_file_style_keys(cells, table_1_2):
 
 # ---------------------------------------------------------------- figures
 @pytest.mark.parametrize("make,table", [
-    (ch5.figure_exports_5_1, "5.1"),
-    (ch5.figure_employment_5_4, "5.4"),
-    (ch5.figure_segusino_ratios_5_5, "5.5"),
+    (furniture_page.figure_exports_5_1, "5.1"),
+    (furniture_page.figure_employment_5_4, "5.4"),
+    (furniture_page.figure_segusino_ratios_5_5, "5.5"),
 ])
 def test_figures_are_labelled(cells, make, table):
     fig = make(cells[table])

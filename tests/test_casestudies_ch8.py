@@ -21,6 +21,7 @@ from analysis.method.cells import read_cells  # noqa: E402
 from analysis.audit.casestudies import ch8_trade as ch8  # noqa: E402
 from analysis.io.chapter_tables import TEXT_CLAIMS, read_text_verdicts  # noqa: E402
 from analysis.io.data import read_validated  # noqa: E402
+from analysis.report import trade_display  # noqa: E402
 from analysis.io.schema import TEXT_CLAIMS as TEXT_CLAIMS_SCHEMA  # noqa: E402
 
 from analysis.paths import ROOT  # noqa: E402
@@ -187,7 +188,7 @@ def test_verdict_without_table_row_is_refused(classified):
 
 # ---------------------------------------------------------------- figure
 def test_quadrant_figure(classified):
-    fig = ch8.quadrant_figure(classified, "fresh")
+    fig = trade_display.quadrant_figure(classified, "fresh")
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     assert FRESH in ax.get_title() and "+24%" in ax.get_title()
@@ -196,7 +197,7 @@ def test_quadrant_figure(classified):
     # four n.a. starts cannot be placed: 5 points
     assert len(ax.collections[0].get_offsets()) == 5
     with pytest.raises(KeyError):
-        ch8.quadrant_figure(classified, "furniture")  # ambiguous
+        trade_display.quadrant_figure(classified, "furniture")  # ambiguous
 
 
 # ---------------------------------------------------------------- user series
@@ -217,7 +218,7 @@ def test_example_series_end_to_end():
     assert got[(B, "Alpha")] == (trade.UPGRADING_SHARE, trade.KR_UPGRADING, trade.KR_IMMISERIZING)
     # Beta B: share 20 -> 20 %, V 5 -> 6, X 1000 -> 960: KR upgrading, Table 8.1 not
     assert got[(B, "Beta")][:2] == (trade.NO_UPGRADING, trade.KR_UPGRADING)
-    assert isinstance(ch8.quadrant_figure(out, "product B"), Figure)
+    assert isinstance(trade_display.quadrant_figure(out, "product B"), Figure)
 
 
 def test_bad_input_file_names_row_and_field(tmp_path):

@@ -18,9 +18,9 @@ from analysis.vocab import SECTORS  # noqa: E402
 
 
 def _figure_makers(data):
-    from analysis.audit.casestudies import ch2_dairy, ch3_fruit, ch4_salmon, ch5_furniture, ch8_trade
+    from analysis.audit.casestudies import ch8_trade
     from analysis.method import tables
-    from analysis.report import casestudy_display as show
+    from analysis.report import dairy_page, fruit_page, furniture_page, salmon_page
     from analysis.report import trade_display as trade_show
 
     cases, t = data.cases, data.chapters
@@ -35,13 +35,13 @@ def _figure_makers(data):
     makers["ce_degree"] = lambda: figures.figure_ce_degree_by_sector(counts, "test")
     trad = cases[cases["sector"] == "traditional"]
     makers["case"] = lambda: figures.figure_case_against_sector(trad, trad.iloc[0], "test")
-    makers["2.2"] = lambda: ch2_dairy.figure_2_2(t["2.2"])
-    makers["3.2"] = lambda: ch3_fruit.figure_3_2(t["3.2"])
-    makers["4.1"] = lambda: ch4_salmon.figure_4_1(t["4.1"])
-    makers["5.1"] = lambda: ch5_furniture.figure_exports_5_1(t["5.1"])
-    makers["5.2"] = lambda: ch5_furniture.figure_share_changes_5_2(t["5.2"])
-    makers["5.4"] = lambda: ch5_furniture.figure_employment_5_4(t["5.4"])
-    makers["5.5"] = lambda: ch5_furniture.figure_segusino_ratios_5_5(t["5.5"])
+    makers["2.2"] = lambda: dairy_page.figure_2_2(t["2.2"])
+    makers["3.2"] = lambda: fruit_page.figure_3_2(t["3.2"])
+    makers["4.1"] = lambda: salmon_page.figure_4_1(t["4.1"])
+    makers["5.1"] = lambda: furniture_page.figure_exports_5_1(t["5.1"])
+    makers["5.2"] = lambda: furniture_page.figure_share_changes_5_2(t["5.2"])
+    makers["5.4"] = lambda: furniture_page.figure_employment_5_4(t["5.4"])
+    makers["5.5"] = lambda: furniture_page.figure_segusino_ratios_5_5(t["5.5"])
     classified = ch8_trade.classify_table_8_2(t["8.2"])
     panel = classified["panel"].iloc[0]
     makers["quadrant"] = lambda: trade_show.quadrant(classified, panel, "absolute")

@@ -3,8 +3,9 @@ chapters/runs.yml and the import graph the build follows (analysis.book.build.in
 
     .venv/bin/python tools/dependency_table.py
 
-Chapter-specific modules are the chapter modules, the trade rules and the statistics
-modules: the ones whose edit should re-execute few pages.
+Chapter-specific modules are the chapter modules, the chapters' page modules (their
+figures and captions), the trade rules and the statistics modules: the ones whose edit
+should re-execute few pages.
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from analysis.book import build as b
 from analysis.paths import ROOT
 
 SPECIFIC = ("analysis/audit/casestudies/ch", "analysis/audit/book_audit", "analysis/audit/casestudies/audit_all",
-            "analysis/method/trade", "analysis/report/trade_display", "analysis/stats/")
+            "analysis/method/trade", "analysis/report/trade_display", "analysis/report/trade_page",
+            "analysis/report/dairy_page", "analysis/report/fruit_page", "analysis/report/salmon_page",
+            "analysis/report/furniture_page", "analysis/stats/")
 
 
 def rows() -> list[str]:

@@ -1,16 +1,48 @@
 """What is Chapter 4's own on its page (``chapters/ch04_salmon.md``, Chilean salmon): the
-captions of its numeric tables and chart, the Table 4.3 counts its prose glues in, and its
-qualitative tables (4.2, 4.5, 4.6: short labels, no derived cells) and Table 4.4. What every
-case-study page shares is :mod:`analysis.report.casestudy_page`; kept apart so that the
-page depends on Chapter 4's code only.
+captions of its numeric tables and chart, our chart of Table 4.1 (:func:`figure_4_1`), the
+Table 4.3 counts its prose glues in, and its qualitative tables (4.2, 4.5, 4.6: short
+labels, no derived cells) and Table 4.4. What every case-study page shares is
+:mod:`analysis.report.casestudy_page`; kept apart so that the page depends on Chapter 4's
+code only.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
 from analysis.audit.casestudies import ch4_salmon as ch4
 from analysis.io.bookref import book_ref
+from analysis.method.cells import number
 from analysis.report import casestudy_display as show
 from analysis.report import casestudy_page
 from analysis.report.casestudy_page import CaseStudy, table_name
+
+if TYPE_CHECKING:  # matplotlib is imported by the figure function, only when it draws
+    from matplotlib.figure import Figure
+
+
+def figure_4_1(cells: pd.DataFrame) -> Figure:
+    """Farmed salmon and trout output and export value, 1987-2001 (Table 4.1)."""
+    import matplotlib.pyplot as plt
+
+    yrs = [int(y) for y in ch4.YEARS]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    ax.plot(yrs, [number(cells, y, ch4.PROD) for y in ch4.YEARS], marker="o", label="Chile, production")
+    ax.plot(yrs, [number(cells, y, ch4.TENTH) for y in ch4.YEARS], marker="s",
+            label="Tenth Region, estimated production")
+    ax.set(xlabel="Year", ylabel="Thousands of tons (eviscerated weight)",
+           title="Table 4.1. Farmed salmon and trout in Chile, 1987–2001")
+    ax2 = ax.twinx()
+    ax2.bar(yrs, [number(cells, y, ch4.EXPORTS) for y in ch4.YEARS], alpha=0.25, color="tab:green", width=1.2,
+            label="Export value")
+    ax2.set_ylabel("Export value (US$ millions FOB)")
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
 
 #: the numeric tables, rebuilt from their cells: title and how the rows are labelled
 NUMERIC_TABLES = {
@@ -21,7 +53,7 @@ NUMERIC_TABLES = {
 }
 #: our chart of Table 4.1: (figure of the table's cells, caption, alt text)
 CHARTS = {
-    "4.1": (ch4.figure_4_1, "Farmed salmon and trout output in Chile and the Tenth Region (lines) and export value "
+    "4.1": (figure_4_1, "Farmed salmon and trout output in Chile and the Tenth Region (lines) and export value "
             "(bars), 1987–2001, as printed in book Table 4.1. Notebook chapters/ch04_salmon.md.",
             "Line chart of production for Chile and the Tenth Region with export value bars, 1987-2001"),
 }

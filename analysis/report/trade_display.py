@@ -1,14 +1,21 @@
 """The Chapter 8 page's views: the two rules' readings of Tables 8.2 and 8.4 and of a
-reader's own trade series, their quadrant charts, and the text's verdicts against them.
+reader's own trade series, their quadrant charts (:func:`quadrant_figure`, :func:`quadrant`),
+and the text's verdicts against them.
 
 Apart from :mod:`analysis.report.casestudy_display` so that only the Chapter 8 page depends
-on the trade rules (:mod:`analysis.method.trade`) and the Chapter 8 audit module.
+on the trade rules (:mod:`analysis.method.trade`) and on these views.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
+from analysis import escape
 from analysis.method import trade
+
+if TYPE_CHECKING:  # matplotlib is imported by the figure function, only when it draws
+    from matplotlib.figure import Figure
 
 RULE_VARIANTS = {"absolute": "kr", "relative": "kr_relative"}
 
@@ -61,10 +68,59 @@ def with_variant(classified: pd.DataFrame, rule_variant: str) -> pd.DataFrame:
     return out
 
 
-def quadrant(classified: pd.DataFrame, panel: str, rule_variant: str):
-    """:func:`analysis.audit.casestudies.ch8_trade.quadrant_figure` for the chosen unit-value reading."""
-    from analysis.audit.casestudies.ch8_trade import quadrant_figure
+_QUADRANTS = {(1, 1): "upgrading", (1, -1): "immiserizing growth",
+              (-1, -1): "withdrawal", (-1, 1): "niche shift"}
 
+
+def quadrant_figure(classified: pd.DataFrame, panel: str) -> Figure:
+    """Market-share change (x, percentage points) against unit-value change (y, per cent).
+
+    ``panel`` is a panel label or a unique case-insensitive part of one. Quadrants
+    carry the Kaplinsky–Readman names; rows without a start share cannot be
+    placed and are listed under the plot.
+    """
+    labels = list(dict.fromkeys(classified["panel"]))
+    hits = [p for p in labels if p == panel] or [p for p in labels if panel.lower() in p.lower()]
+    if len(hits) != 1:
+        raise KeyError(f"panel {panel!r} matches {hits or 'nothing'}; panels: {labels}")
+    d = classified[classified["panel"] == hits[0]]
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7.5, 5.5))
+    ax = fig.add_subplot()
+    ok = d[d["share_change_pp"].notna() & d["unit_value_change_pct"].notna()]
+    focus = ok["focus"] if "focus" in ok else pd.Series(False, index=ok.index)
+    ax.scatter(ok["share_change_pp"], ok["unit_value_change_pct"],
+               c=["tab:red" if f else "tab:blue" for f in focus], zorder=3)
+    xmax = max(1.0, ok["share_change_pp"].abs().max() if len(ok) else 1.0) * 1.3
+    ymax = max(1.0, ok["unit_value_change_pct"].abs().max() if len(ok) else 1.0) * 1.3
+    placed = []
+    for (_, r), f in zip(ok.iterrows(), focus):
+        x, y = r["share_change_pp"], r["unit_value_change_pct"]
+        crowded = sum(abs(x - a) < 0.08 * xmax and abs(y - b) < 0.06 * ymax for a, b in placed)
+        ax.annotate(escape.mpl(r["country"]), (x, y), xytext=(4, 4 - 11 * crowded), textcoords="offset points",
+                    fontsize=8, fontweight="bold" if f else "normal")
+        placed.append((x, y))
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_xlim(-xmax, xmax)
+    ax.set_ylim(-ymax, ymax)
+    for (sx, sy), name in _QUADRANTS.items():
+        ax.text(sx * 0.97 * xmax, sy * 0.96 * ymax, name, ha="right" if sx > 0 else "left",
+                va="top" if sy > 0 else "bottom", fontsize=9, color="dimgrey", style="italic")
+    ax.set_xlabel("change in world market share (percentage points)")
+    ax.set_ylabel("change in export unit value (%)")
+    table = f"Table {d['table'].iloc[0]} " if "table" in d else ""
+    ax.set_title(escape.mpl(f"{table}{hits[0]}\n{d['world_growth_label'].iloc[0]}"), fontsize=10)
+    missing = d.loc[~d.index.isin(ok.index), "country"].tolist()
+    if missing:
+        fig.text(0.01, 0.01, "not placed (share or unit value missing, e.g. start share n.a.): "
+                 + escape.mpl(", ".join(missing)), fontsize=8)
+    return fig
+
+
+def quadrant(classified: pd.DataFrame, panel: str, rule_variant: str) -> Figure:
+    """:func:`quadrant_figure` for the chosen unit-value reading."""
     fig = quadrant_figure(with_variant(classified, rule_variant), panel)
     if kr_column(rule_variant) == "kr_relative":
         fig.axes[0].set_ylabel("change in unit value relative to the other exporters (%)")

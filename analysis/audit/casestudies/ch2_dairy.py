@@ -9,17 +9,12 @@ text.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from analysis.method.cells import number, printed
 from analysis.method.printed import parse_printed
 from analysis.audit.casestudies.text_claims import (as_printed, claim_row, compare_claim, stated_claim, t12_line,
     t12_text, t12_value)
-
-if TYPE_CHECKING:  # matplotlib is imported by the figure functions, only when they draw
-    from matplotlib.figure import Figure
 
 NICARAGUA = "Nicaragua"
 SMES = "SMEs in Boaco-Chontales"
@@ -122,26 +117,6 @@ def _table_2_1_vs_2_2(t21: pd.DataFrame, t22: pd.DataFrame) -> list[dict]:
                      note="national dairy exports in 2000, both from the Central Bank of Nicaragua: "
                           "Table 2.1 (line 770) vs Table 2.2 (line 937)")
     return [prod_rows, exp_rows]
-
-
-def figure_2_2(cells: pd.DataFrame) -> Figure:
-    """Milk volumes and dairy exports in Nicaragua, 1995-2001 (Table 2.2)."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    long = pd.DataFrame(
-        [{"year": int(y), "series": s, "value": number(cells, s, y)}
-         for s in ("Production", "Collection", "Pasteurization", "Export (US$ millions)") for y in YEARS])
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    vol = long[long["series"] != "Export (US$ millions)"]
-    sns.lineplot(data=vol, x="year", y="value", hue="series", marker="o", ax=ax1)
-    ax1.set(xlabel="Year", ylabel="Millions of gallons", title="Milk production, collection, pasteurization")
-    exp = long[long["series"] == "Export (US$ millions)"].dropna()
-    sns.barplot(data=exp, x="year", y="value", color="tab:green", ax=ax2)
-    ax2.set(xlabel="Year", ylabel="US$ millions", title="Dairy exports (2001 not available)")
-    fig.suptitle("Table 2.2. Nicaragua's dairy sector, 1995–2001")
-    fig.tight_layout()
-    return fig
 
 
 # What the book audit runs for this chapter (analysis.audit.casestudies.rows): the audit

@@ -10,16 +10,12 @@ with the figures the chapter repeats in its prose (:func:`consistency_ch3`).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analysis.method.cells import number, printed
 from analysis.audit.casestudies.text_claims import (as_printed, claim_row, display_text, is_lower_bound, compare_claim,
     not_derivable_rows, printed_value, stated_claim, t12_line, t12_value)
-
-if TYPE_CHECKING:  # matplotlib is imported by the figure functions, only when they draw
-    from matplotlib.figure import Figure
 
 SC = "Santa Catarina | Apples"
 PJM = "Petrolina-Juazeiro | Mangoes"
@@ -188,22 +184,6 @@ def _t32_vs_text(t32: pd.DataFrame, tables: dict) -> list[dict]:
 def _latest_period(t32: pd.DataFrame, row: str) -> str:
     """Last period with a printed number for a case."""
     return [p for p in PERIODS if not math.isnan(printed_value(t32, row, p))][-1]
-
-
-def figure_3_2(cells: pd.DataFrame) -> Figure:
-    """SME share of fruit production by case and period (Table 3.2)."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    long = pd.DataFrame([{"case": r, "period": p, "share": printed_value(cells, r, p)}
-                         for r in SHARE_ROWS for p in PERIODS]).dropna()
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    sns.pointplot(data=long, x="period", y="share", hue="case", order=PERIODS, ax=ax, markers="o")
-    ax.set(xlabel="Period (pooled years as printed)", ylabel="SME share of production (percent)",
-           title="Table 3.2. Participation of SMEs in fruit production", ylim=(0, 100))
-    ax.legend(title="Case—crop", fontsize=8)
-    fig.tight_layout()
-    return fig
 
 
 # What the book audit runs for this chapter (analysis.audit.casestudies.rows): the audit

@@ -8,17 +8,12 @@ own loaders' schemas here.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from analysis.audit.rules import audit_row
 from analysis.method.cells import number, printed, wide
 from analysis.audit.casestudies.text_claims import (as_printed, cagr, claim_row, compare_claim, stated_claim,
     not_derivable_rows, t12_line, t12_text, value_or_zero)
-
-if TYPE_CHECKING:  # matplotlib is imported by the figure functions, only when they draw
-    from matplotlib.figure import Figure
 
 # ---- Table 4.1 ----
 YEARS = ["1987", "1990", "1993", "1996", "1999", "2001"]
@@ -286,28 +281,6 @@ def _t44_vs_text(t44: pd.DataFrame, businesses: pd.DataFrame, tb: dict) -> list[
 def _t44_values(t44: pd.DataFrame) -> dict[str, float]:
     """2001 export value per business across both printed pages."""
     return {r.row: number(t44, r.row, r.column) for r in t44.itertuples()}
-
-
-# ---------------------------------------------------------------- figure
-def figure_4_1(cells: pd.DataFrame) -> Figure:
-    """Farmed salmon and trout output and export value, 1987-2001 (Table 4.1)."""
-    import matplotlib.pyplot as plt
-
-    yrs = [int(y) for y in YEARS]
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.plot(yrs, [number(cells, y, PROD) for y in YEARS], marker="o", label="Chile, production")
-    ax.plot(yrs, [number(cells, y, TENTH) for y in YEARS], marker="s", label="Tenth Region, estimated production")
-    ax.set(xlabel="Year", ylabel="Thousands of tons (eviscerated weight)",
-           title="Table 4.1. Farmed salmon and trout in Chile, 1987–2001")
-    ax2 = ax.twinx()
-    ax2.bar(yrs, [number(cells, y, EXPORTS) for y in YEARS], alpha=0.25, color="tab:green", width=1.2,
-            label="Export value")
-    ax2.set_ylabel("Export value (US$ millions FOB)")
-    h1, l1 = ax.get_legend_handles_labels()
-    h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=8)
-    fig.tight_layout()
-    return fig
 
 
 # What the book audit runs for this chapter (analysis.audit.casestudies.rows): the audit

@@ -8,13 +8,13 @@ Tables 5.1-5.5 are stored cell by cell in ``data/chapters/table_5_*.csv`` (see
   from input cells only;
 
 plus :func:`consistency_ch5` (table vs text, table vs table, Table 1.2 vs the
-chapter) and three figures. Nothing here reads files: callers pass loaded frames.
+chapter) and the series our charts draw (their figures are in
+:mod:`analysis.report.furniture_page`). Nothing here reads files: callers pass loaded frames.
 """
 from __future__ import annotations
 
 import itertools
 import math
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -22,9 +22,6 @@ from analysis.audit.casestudies.text_claims import claim_line, claim_row, claim_
 from analysis.audit.rules import AUDIT_COLUMNS, audit_row
 from analysis.method.cells import number, printed, wide
 from analysis.method.printed import parse_printed
-
-if TYPE_CHECKING:  # matplotlib is imported by the figure functions, only when they draw
-    from matplotlib.figure import Figure
 
 # ---------------------------------------------------------------------------
 # column labels, exactly as stored in the cells files
@@ -184,23 +181,6 @@ def exports_series_5_1(cells: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(recs)
 
 
-def figure_exports_5_1(cells: pd.DataFrame) -> Figure:
-    """Line chart of Mexico's wooden furniture exports, maquiladoras vs non-maquiladoras."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    data = exports_series_5_1(cells)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    sns.lineplot(data=data, x="year", y="us_millions", hue="series", style="series",
-                 markers=True, dashes=False, ax=ax)
-    ax.set_xlabel("Year")
-    ax.set_ylabel("Exports (US$ millions, current)")
-    ax.set_title("Mexico's wooden furniture exports, 1991–2001 (Table 5.1)")
-    ax.legend(title=None)
-    fig.tight_layout()
-    return fig
-
-
 # ---------------------------------------------------------------------------
 # Table 5.2: origin of U.S. imports of wooden furniture, 1992 and 2001
 # ---------------------------------------------------------------------------
@@ -311,26 +291,6 @@ def share_changes_5_2(cells: pd.DataFrame) -> pd.Series:
                       for c in _countries_5_2(cells)}, name="share change (pp)")
 
 
-def figure_share_changes_5_2(cells: pd.DataFrame) -> Figure:
-    """Horizontal bars: change in each listed country's share of U.S. imports, 1992-2001.
-
-    Shares are recomputed from the printed exports and the Total row (not the
-    printed % cells), in percentage points; Mexico is highlighted.
-    """
-    import matplotlib.pyplot as plt
-
-    change = share_changes_5_2(cells).sort_values()
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    colors = ["tab:red" if "Mexico" in c else ("tab:green" if v > 0 else "tab:grey") for c, v in change.items()]
-    ax.barh(list(change.index), change.to_numpy(), color=colors)
-    ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel("Change in share of U.S. wooden furniture imports, 1992–2001 (percentage points)")
-    ax.set_ylabel("Exporter (2001 rank)")
-    ax.set_title("Winners and losers in the U.S. market (Table 5.2, recomputed)")
-    fig.tight_layout()
-    return fig
-
-
 # ---------------------------------------------------------------------------
 # Table 5.3: basic statistics on manufacturing, Puebla 1999
 # ---------------------------------------------------------------------------
@@ -402,21 +362,6 @@ def audit_table_5_4(cells: pd.DataFrame) -> list[dict]:
     return out
 
 
-def figure_employment_5_4(cells: pd.DataFrame) -> Figure:
-    """Bar chart of registered employees in Puebla's wooden furniture industry."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    data = employment_series_5_4(cells)
-    fig, ax = plt.subplots(figsize=(7, 4))
-    sns.barplot(data=data, x="date", y="employees", color="tab:brown", ax=ax)
-    ax.set_xlabel("Year of the IMSS count (1998: November; 2002: August)")
-    ax.set_ylabel("Employees registered with IMSS (persons)")
-    ax.set_title("Puebla wooden furniture employment, 1996–2002 (Table 5.4)")
-    fig.tight_layout()
-    return fig
-
-
 # ---------------------------------------------------------------------------
 # Table 5.5: Segusino balance sheet, 1995-2000
 # ---------------------------------------------------------------------------
@@ -467,25 +412,6 @@ def segusino_ratios_5_5(cells: pd.DataFrame) -> pd.DataFrame:
                      "leverage": _ratio_5_5(cells, year, T55_LEVERAGE)[0],
                      "liability_ratio": _ratio_5_5(cells, year, T55_LIAB_RATIO)[0]})
     return pd.DataFrame(recs)
-
-
-def figure_segusino_ratios_5_5(cells: pd.DataFrame) -> Figure:
-    """Two panels: Segusino's leverage and liability ratio over time (1999 not reported)."""
-    import matplotlib.pyplot as plt
-
-    data = segusino_ratios_5_5(cells)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharex=True)
-    for ax, col, ylabel in ((axes[0], "leverage", "Leverage: liabilities / equity (times)"),
-                            (axes[1], "liability_ratio", "Liability ratio: assets / liabilities (times)")):
-        ax.plot(data["year"], data[col], marker="o", linestyle=":", color="tab:red")
-        ax.set_xlabel("Year (no data for 1999)")
-        ax.set_ylabel(ylabel)
-        ax.set_xticks(data["year"])
-    axes[0].set_title("Leverage")
-    axes[1].set_title("Liability ratio")
-    fig.suptitle("Segusino's balance-sheet ratios, 1995–2000 (Table 5.5, recomputed)")
-    fig.tight_layout()
-    return fig
 
 
 # ---------------------------------------------------------------------------

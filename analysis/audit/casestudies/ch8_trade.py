@@ -36,19 +36,13 @@ the 1990 world total left the ``n.a.`` exporters out.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-from analysis import escape
 from analysis.audit.casestudies.text_claims import claim_row
 from analysis.audit.rules import audit_row
 from analysis.method.cells import number, printed
 from analysis.method import trade
-
-if TYPE_CHECKING:  # matplotlib is imported by the figure function, only when it draws
-    from matplotlib.figure import Figure
 
 PANEL_COLUMN = "External market conditions"
 EARNINGS, SHARE0, SHARE1, UNIT_VALUE = (
@@ -189,57 +183,6 @@ def audit_text_claims_8_3(tables: dict) -> list[dict]:
     pellets = sum(number(cells, r, "Pellets") for r in dict.fromkeys(cells["row"]) if r != "Total")
     return [claim_row(tables, "8.3 text (line 2942)", "CVRD", "share of pellet production",
                       100 * cvrd_pellets / pellets, "100 x CVRD pellets / all pellets")]
-
-
-# ---------------------------------------------------------------- figure
-_QUADRANTS = {(1, 1): "upgrading", (1, -1): "immiserizing growth",
-              (-1, -1): "withdrawal", (-1, 1): "niche shift"}
-
-
-def quadrant_figure(classified: pd.DataFrame, panel: str) -> Figure:
-    """Market-share change (x, percentage points) against unit-value change (y, per cent).
-
-    ``panel`` is a panel label or a unique case-insensitive part of one. Quadrants
-    carry the Kaplinsky–Readman names; rows without a start share cannot be
-    placed and are listed under the plot.
-    """
-    labels = list(dict.fromkeys(classified["panel"]))
-    hits = [p for p in labels if p == panel] or [p for p in labels if panel.lower() in p.lower()]
-    if len(hits) != 1:
-        raise KeyError(f"panel {panel!r} matches {hits or 'nothing'}; panels: {labels}")
-    d = classified[classified["panel"] == hits[0]]
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(7.5, 5.5))
-    ax = fig.add_subplot()
-    ok = d[d["share_change_pp"].notna() & d["unit_value_change_pct"].notna()]
-    focus = ok["focus"] if "focus" in ok else pd.Series(False, index=ok.index)
-    ax.scatter(ok["share_change_pp"], ok["unit_value_change_pct"],
-               c=["tab:red" if f else "tab:blue" for f in focus], zorder=3)
-    xmax = max(1.0, ok["share_change_pp"].abs().max() if len(ok) else 1.0) * 1.3
-    ymax = max(1.0, ok["unit_value_change_pct"].abs().max() if len(ok) else 1.0) * 1.3
-    placed = []
-    for (_, r), f in zip(ok.iterrows(), focus):
-        x, y = r["share_change_pp"], r["unit_value_change_pct"]
-        crowded = sum(abs(x - a) < 0.08 * xmax and abs(y - b) < 0.06 * ymax for a, b in placed)
-        ax.annotate(escape.mpl(r["country"]), (x, y), xytext=(4, 4 - 11 * crowded), textcoords="offset points",
-                    fontsize=8, fontweight="bold" if f else "normal")
-        placed.append((x, y))
-    ax.axhline(0, color="grey", lw=0.8)
-    ax.axvline(0, color="grey", lw=0.8)
-    ax.set_xlim(-xmax, xmax)
-    ax.set_ylim(-ymax, ymax)
-    for (sx, sy), name in _QUADRANTS.items():
-        ax.text(sx * 0.97 * xmax, sy * 0.96 * ymax, name, ha="right" if sx > 0 else "left",
-                va="top" if sy > 0 else "bottom", fontsize=9, color="dimgrey", style="italic")
-    ax.set_xlabel("change in world market share (percentage points)")
-    ax.set_ylabel("change in export unit value (%)")
-    table = f"Table {d['table'].iloc[0]} " if "table" in d else ""
-    ax.set_title(escape.mpl(f"{table}{hits[0]}\n{d['world_growth_label'].iloc[0]}"), fontsize=10)
-    missing = d.loc[~d.index.isin(ok.index), "country"].tolist()
-    if missing:
-        fig.text(0.01, 0.01, "not placed (share or unit value missing, e.g. start share n.a.): " + escape.mpl(", ".join(missing)), fontsize=8)
-    return fig
 
 
 # ---------------------------------------------------------------- text verdicts
