@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
             # a book of the case pages alone, the case index as root (the landing page glues numbers
             # from pages this book lacks); their links to the chapters cannot resolve, so Sphinx
             # warnings pass here (strict=False) and only here
-            toc = {"format": "jb-book", "root": "chapters/cases/index", "chapters": [{"glob": "chapters/cases/*"}]}
+            toc = {"format": "jb-book", "root": "chapters/cases/index"}  # the case pages are orphans
             kw = dict(jobs=1, workdir=work, toc=toc, strict=False)
             step("pages_only", lambda: b.build([], use_cache=False, **kw))
             step("plus_1", lambda: b.build([], cases_dir=synthetic(1, tmp / "c1"), **kw))

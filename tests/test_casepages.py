@@ -39,7 +39,8 @@ def test_every_published_and_new_case_has_a_page(pages):
 def test_published_case_page_content(pages):
     folder, _ = pages
     md = (folder / "textile-itaji.md").read_text(encoding="utf-8")
-    assert md.startswith("(case-textile-itaji)=\n# ")  # stable label from the case id
+    # an orphan page (not in the toc: the case index links it) with a stable label from the case id
+    assert md.startswith("---\norphan: true\n---\n\n(case-textile-itaji)=\n# ")
     for heading in ("Scores against the sector", "Value chains", "Sources", "Where the book shows this case",
                     "Table 9.3 and regression context", "Policy priorities"):
         assert f"## {heading}" in md
@@ -68,7 +69,7 @@ def test_published_case_page_content(pages):
 def test_new_case_page_shares_the_template_and_adds_justifications(pages):
     folder, _ = pages
     md = (folder / "footwear-el-porvenir.md").read_text(encoding="utf-8")
-    assert md.startswith("(case-footwear-el-porvenir)=\n# ")
+    assert md.startswith("---\norphan: true\n---\n\n(case-footwear-el-porvenir)=\n# ")
     for heading in ("Scores against the sector", "Value chains", "Scores and their justifications",
                     "Collective efficiency", "Sources", "Policy priorities"):
         assert f"## {heading}" in md

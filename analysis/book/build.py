@@ -219,7 +219,7 @@ def extended_toc(base: dict, runs: list[Run]) -> dict:
     if not pages:
         return base
     toc = json.loads(json.dumps(base))
-    # the new cases' pages are matched by the glob entry of chapters/cases/index in _toc.yml,
+    # the case pages are orphan pages linked from the case index (analysis.book.casepages),
     # so adding a case does not change the table of contents (and Sphinx re-reads only it)
     if "parts" in toc:
         toc["parts"].append({"caption": "Extended edition (new cases)",

@@ -112,6 +112,13 @@ class _Context:
         self.t93 = self.data.table_9_3
 
 
+#: Case pages are not in the table of contents (front matter ``orphan: true``): the case
+#: index links each of them. In a toctree, every page's sidebar would resolve the whole
+#: tree of case entries, so Sphinx's cost per page would grow with the number of cases
+#: (quadratic in all; issue 15), and a new case would change the tree of every page.
+ORPHAN = ["---", "orphan: true", "---", ""]
+
+
 def _write_if_changed(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly these bytes (keeps mtimes, so
     Sphinx does not re-read an unchanged page)."""
@@ -281,7 +288,7 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
         if scored:
             ctx.figures.save(case, folder, formats)
         # a contributed case says so in its title (navigation, browser tab, search results, citation)
-        L = [f"({slug})=", f"# New case: {m(case['name'])}" if is_new else f"# {m(case['name'])}", ""]
+        L = [*ORPHAN, f"({slug})=", f"# New case: {m(case['name'])}" if is_new else f"# {m(case['name'])}", ""]
         origin = ("A new case, coded by " + m(case.get("coder")) + (f" on {m(case.get('coded_on'))}" if
                   escape.text(case.get("coded_on")) else "") + ". It was not coded by the book's authors: "
                   "its scores are shown beside the published cases of its sector, never mixed into the "
@@ -289,7 +296,8 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
             (f"A published case of the book (Chapter {m(case['book_chapter'])})." if escape.text(case.get("book_chapter"))
              else "A published case of the book (coded in Chapter 9).")
         L += [f"**{m(case['industry'])}** in {m(case['location'])}, {m(case['country'])}. "
-              f"Sector: {{doc}}`{SECTOR_LABELS[sector]} <../sectors/{sector}>`. {origin}", ""]
+              f"Sector: {{doc}}`{SECTOR_LABELS[sector]} <../sectors/{sector}>`. {origin} "
+              "All cases: {doc}`the case index <index>`.", ""]  # case pages are not in the sidebar
         if is_new and escape.text(case.get("coding_basis")):
             L += [f"Coding basis: {m(case.get('coding_basis'))}", ""]
         if escape.text(case.get("notes")):
