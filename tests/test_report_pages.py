@@ -1,6 +1,6 @@
-"""The page modules behind the thin Chapter 4, 5 and 9 and audit notebooks
-(analysis.report.casestudy_page with salmon_page and furniture_page, synthesis_page,
-audit_page): the values the prose glues
+"""The page modules behind the thin Chapter 2-5 and 9 and audit notebooks
+(analysis.report.casestudy_page with dairy_page, fruit_page, salmon_page and furniture_page,
+synthesis_page, audit_page): the values the prose glues
 in, checked against the data files read here on their own, and the sections' MyST naming
 the tables and figures they wrote."""
 from __future__ import annotations
@@ -13,8 +13,10 @@ import pandas as pd
 import pytest
 
 from analysis import escape
+from analysis.io.bookref import book_ref
 from analysis.paths import ROOT
-from analysis.report import audit_page, casestudy_page, furniture_page, salmon_page, synthesis_page
+from analysis.report import (audit_page, casestudy_page, dairy_page, fruit_page, furniture_page, salmon_page,
+    synthesis_page)
 from analysis.report.present import Page
 
 STATUSES = ("match", "rounding", "mismatch", "not_comparable", "not_derivable")
@@ -45,7 +47,7 @@ def number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
-# ----------------------------------------------------------------- Chapters 4 and 5
+# ----------------------------------------------------------------- Chapters 2 to 5
 
 @pytest.fixture(scope="module")
 def ch5(book_data):
@@ -82,7 +84,7 @@ def test_chapter_4_values_count_the_table_4_3_audit(ch4):
     assert v["n_inconsistent"] == (checks["status"] == "mismatch").sum()
 
 
-@pytest.mark.parametrize("module,chapter", [(salmon_page, 4), (furniture_page, 5)])
+@pytest.mark.parametrize("module,chapter", [(dairy_page, 2), (fruit_page, 3), (salmon_page, 4), (furniture_page, 5)])
 def test_every_configured_table_is_one_of_the_chapters(book_data, module, chapter):
     keys = [*module.NUMERIC_TABLES, *module.CHARTS, *getattr(module, "LABEL_TABLES", {})]
     assert keys and all(k in book_data.chapters and k.startswith(f"{chapter}.") for k in keys)
@@ -94,9 +96,46 @@ def test_each_case_study_page_depends_on_its_own_chapter_only():
     """The shared module imports no chapter's code, so a page's cache key holds its own chapter."""
     from analysis.book.build import analysis_modules
 
-    for page, own, other in [("ch04_salmon", "ch4_salmon", "ch5_furniture"), ("ch05_furniture", "ch5_furniture", "ch4_salmon")]:
+    pages = {"ch02_dairy": ("ch2_dairy", "dairy_page"), "ch03_fruit": ("ch3_fruit", "fruit_page"),
+             "ch04_salmon": ("ch4_salmon", "salmon_page"), "ch05_furniture": ("ch5_furniture", "furniture_page")}
+    for page, own in pages.items():
         modules = {p.name for p in analysis_modules(ROOT / "chapters" / f"{page}.md")}
-        assert {f"{own}.py", "casestudy_page.py"} <= modules and f"{other}.py" not in modules
+        others = {f"{m}.py" for p, names in pages.items() if p != page for m in names}
+        assert {f"{own[0]}.py", f"{own[1]}.py", "casestudy_page.py"} <= modules and not modules & others, page
+
+
+def test_chapter_2_values_are_the_consistency_counts(book_data):
+    c = dairy_page.prepare(book_data)
+    v = casestudy_page.glue_values(c)
+    assert list(v) == ["n_checks", "n_inconsistent"]
+    checks = c.audit[(c.audit["chapter"] == 2) & (c.audit["kind"] == "consistency")]
+    assert v["n_checks"] == len(checks) and v["n_inconsistent"] == (checks["status"] == "mismatch").sum()
+    derived = pd.concat([cells("2.1"), cells("2.2")])["kind"].eq("derived").sum()
+    assert derived == 0 and c.audit[c.audit["kind"] == "derived"].empty  # nothing inside the tables to recompute
+
+
+def test_chapter_3_values_count_the_checks_against_table_1_2(book_data):
+    c = fruit_page.prepare(book_data)
+    v = casestudy_page.glue_values(c)
+    assert list(v) == ["n_checks", "n_inconsistent", "n_t12"]
+    checks = c.audit[(c.audit["chapter"] == 3) & (c.audit["kind"] == "consistency")]
+    assert v["n_checks"] == len(checks)
+    assert v["n_t12"] == checks["table"].astype(str).str.endswith("vs 1.2").sum() > 0
+
+
+def test_chapter_2_and_3_sections_name_their_tables_and_figures(book_data, in_tmp):
+    for module, ch, chart in [(dairy_page, "ch02", "2.2"), (fruit_page, "ch03", "3.2")]:
+        c, page = module.prepare(book_data, show_notes=False), Page(ch)
+        for key in module.NUMERIC_TABLES:
+            md, values = casestudy_page.numeric_table(page, c, key)
+            assert values == {} and labels(md) == [f"{ch}-table-{key.replace('.', '-')}"]
+            spec = table_json(md)
+            assert spec["title"] == module.NUMERIC_TABLES[key]["title"]
+            assert spec["source"] == f"book {book_ref(key)}, data/chapters/table_{key.replace('.', '_')}.csv"
+            assert "Notes on the cells" not in md
+        md, _ = casestudy_page.chart(page, c, chart)
+        assert labels(md) == [f"{ch}-figure-{chart.replace('.', '-')}"] and escape.myst(module.CHARTS[chart][1]) in md
+        assert (in_tmp / f"downloads/{ch}/{ch}-figure-{chart.replace('.', '-')}.png").exists()
 
 
 def test_numeric_table_and_chart_write_their_downloads(ch5, in_tmp):

@@ -5,8 +5,10 @@ audit badge (:func:`numeric_table`), our chart of it (:func:`chart`), and the se
 'Figures printed more than once' (:func:`consistency`).
 
 What differs between chapters (the captions, the charts, the chapter's own glued numbers
-and its other tables) is in the chapter's page module (:mod:`analysis.report.salmon_page`
-for ``chapters/ch04_salmon.md``, :mod:`analysis.report.furniture_page` for
+and its other tables) is in the chapter's page module (:mod:`analysis.report.dairy_page`
+for ``chapters/ch02_dairy.md``, :mod:`analysis.report.fruit_page` for
+``chapters/ch03_fruit.md``, :mod:`analysis.report.salmon_page` for
+``chapters/ch04_salmon.md``, :mod:`analysis.report.furniture_page` for
 ``chapters/ch05_furniture.md``), which hands it to :func:`prepare`. This module imports no
 chapter's audit module, so a page's cache key holds its own chapter's code only. Section
 functions return ``(MyST, values to glue)`` for :func:`analysis.report.present.show`; the

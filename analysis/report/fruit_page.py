@@ -1,6 +1,9 @@
 """What is Chapter 3's own on its page (``chapters/ch03_fruit.md``, Brazilian fruit growers):
-our chart of Table 3.2 (:func:`figure_3_2`). Kept apart from the other chapters' page
-modules so that the page depends on Chapter 3's code only.
+the captions of its two rebuilt tables and of our chart of Table 3.2 (:func:`figure_3_2`),
+and the number its prose glues in besides the consistency counts (how many checks set the
+chapter against Table 1.2). What every case-study page shares is
+:mod:`analysis.report.casestudy_page`; kept apart so that the page depends on Chapter 3's
+code only.
 """
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ import pandas as pd
 
 from analysis.audit.casestudies import ch3_fruit as ch3
 from analysis.audit.casestudies.text_claims import printed_value
+from analysis.report import casestudy_page
+from analysis.report.casestudy_page import CaseStudy
 
 if TYPE_CHECKING:  # matplotlib is imported by the figure function, only when it draws
     from matplotlib.figure import Figure
@@ -29,3 +34,28 @@ def figure_3_2(cells: pd.DataFrame) -> Figure:
     ax.legend(title="Case—crop", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+#: the numeric tables, rebuilt from their cells: title and how the rows are labelled
+NUMERIC_TABLES = {
+    "3.1": dict(title="Book Table 3.1 — Fruit production in Santa Catarina, Petrolina-Juazeiro and Rio Grande do "
+                "Norte", index_name="Indicator"),
+    "3.2": dict(title="Book Table 3.2 — Participation of SMEs in fruit production (percent)",
+                index_name="Case—crop"),
+}
+#: our chart of Table 3.2 (the chapter has none in the book): (figure of the table's cells, caption, alt text)
+CHARTS = {
+    "3.2": (figure_3_2, "Share of each crop produced by SMEs, by period, as printed in book Table 3.2 (periods pool "
+            "different years for different cases; see the notes of the table). Notebook chapters/ch03_fruit.md.",
+            "Point chart of the SME share of production for five case-crop series over four periods"),
+}
+
+
+def chapter_3_values(c: CaseStudy) -> dict:
+    """How many of the consistency checks set the chapter's figures against Table 1.2."""
+    return {"n_t12": int(c.checks["Check"].str.endswith("vs 1.2").sum())}
+
+
+def prepare(data, *, show_notes: bool = True) -> CaseStudy:
+    return casestudy_page.prepare(data, ch3, show_notes=show_notes, numeric=NUMERIC_TABLES, charts=CHARTS,
+                                  values=chapter_3_values)
