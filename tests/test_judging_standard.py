@@ -213,8 +213,15 @@ def test_prose_claims_are_judged_with_the_rest(book_data):
     assert a.loc[("text claim", "T05-1943-a"), "root_cause"] == "E13"
     # Chile's 14.03 percent of Table 8.2 restated exactly
     assert a.loc[("text claim", "T08-2812-b"), "status"] == "match"
-    # same amount for another cluster and year: not the same quantity
+    # the same amount for the same cluster in another year: not the same quantity (period) ...
     assert a.loc[("text claim", "T07-2629-a"), "status"] == "not_comparable"
+    assert a.loc[("text claim", "T07-2629-a"), "differs"] == "period"
+    # ... while the two 2001 budgets of that cluster (136,000 and 364,000) contradict each other
+    assert a.loc[("text claim", "T07-2629-g"), "status"] == "mismatch"
+    assert a.loc[("text claim", "T07-2629-g"), "root_cause"] == "E18"
+    # a part against its whole that holds as worded is a match, not rounding: 238 of 2,095 firms
+    # and 2,095 firms in all (a bound reached, chapters/judging_standard.md)
+    assert a.loc[("text claim", "T07-2469-f"), "status"] == "match", a.loc[("text claim", "T07-2469-f"), "rule"]
 
 
 def test_claims_data_fails_when_a_cell_reference_is_wrong(data_copy):

@@ -140,7 +140,10 @@ def judge_consistency(row: pd.Series, j: pd.Series) -> dict:
         civ = None if computed is None else point(computed, tol)
         cval = computed
     pval = centre(ptext) if qualifier not in ("negative", "positive") else None
-    worded = None if qualifier == "plain" else _related(strict(ptext, qualifier), j["relation"] or "equal")
+    # the statement as worded: a plain figure in a part/whole relation is a bound ("238 of
+    # the 2,095 firms": at most 2,095), which a computed value beyond it reaches (a match)
+    relation = j["relation"] or "equal"
+    worded = None if qualifier == "plain" and relation == "equal" else _related(strict(ptext, qualifier), relation)
     return judge(piv, civ, printed_value=pval, computed_value=cval,
                  printed_side=printed_side, computed_side=computed_side, printed_strict=worded)
 
@@ -232,7 +235,7 @@ def problems(audit: pd.DataFrame, errata: pd.DataFrame) -> list[str]:
 def errata_by_root_cause(audit: pd.DataFrame, errata: pd.DataFrame) -> pd.DataFrame:
     """The errata, one row per root cause, with the number of contradictions it
     explains, the cells that follow from it, and its severity (largest gap in
-    units of the tolerance among its own mismatches)."""
+    units of the tolerance among its own mismatches). No errata: no rows, the same columns."""
     mism = audit[audit["status"] == "mismatch"]
     rows = []
     for _, e in errata.iterrows():
@@ -240,7 +243,8 @@ def errata_by_root_cause(audit: pd.DataFrame, errata: pd.DataFrame) -> pd.DataFr
         own = m[m["role"] != "follows"]
         rows.append({**e.to_dict(), "contradictions": int(len(own)), "following_cells": int((m["role"] == "follows").sum()),
                      "severity": float(own["severity"].max()) if len(own) else float("nan")})
-    return pd.DataFrame(rows)
+    counts = {"contradictions": "int64", "following_cells": "int64", "severity": "float64"}
+    return pd.DataFrame(rows, columns=[*errata.columns, *counts]).astype(counts)
 
 
 def changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
@@ -283,7 +287,8 @@ def status_before_after(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFra
 
 
 def errata_view(audit: pd.DataFrame, errata: pd.DataFrame) -> pd.DataFrame:
-    """The errata for display, one line per root cause, most severe first within each kind."""
+    """The errata for display, one line per root cause, most severe first within each kind
+    (no errata: an empty frame with the same columns)."""
     e = errata_by_root_cause(audit, errata)
     e = e.sort_values(["kind", "severity"], ascending=[True, False])
     return pd.DataFrame({

@@ -260,6 +260,22 @@ TEXT_SCAN = pa.DataFrameSchema(
     strict=True, coerce=True, name="scan of the prose for numbers (tools/scan_numbers.py)",
 )
 
+PROSE_READING = pa.DataFrameSchema(
+    {
+        "chapter": pa.Column(int, pa.Check.in_range(1, 10), description="Chapter of the book (1-10)."),
+        "line": pa.Column(int, pa.Check.ge(1), description="Source line of the sentence in the text extraction."),
+        "page": pa.Column(str, pa.Check.str_matches(_PAGE), description="Printed page span of the sentence's section."),
+        "snippet": pa.Column(str, pa.Check.str_length(min_value=3, max_value=100),
+                             description="The book's words around the number (at most about 80 characters)."),
+        "decision": pa.Column(str, pa.Check.isin(["checked", "part_of_check", "not_checkable"]),
+                              description="checked: a claim of data/book/text_claims.csv judges it; part_of_check: it only "
+                                          "gives the other side of a check; not_checkable: nothing in the book to compare."),
+        "claim_ids": pa.Column(str, nullable=True, description="The claims transcribed from the sentence, ';'-separated."),
+        "reason": pa.Column(str, nullable=True, description="Why the sentence is not checkable (our words)."),
+    },
+    strict=True, coerce=True, name="reading log of the numeric sentences (tools/scan_numbers.py)",
+)
+
 AUDIT_BEFORE = pa.DataFrameSchema(
     {
         "table": pa.Column(str), "row": pa.Column(str), "column": pa.Column(str),
@@ -354,6 +370,7 @@ SCHEMAS = {
     "book/text_claims.csv": TEXT_CLAIMS,
     "book/structural_claims.csv": STRUCTURAL_CLAIMS,
     "book/text_scan.csv": TEXT_SCAN,
+    "book/prose_reading_ch6_7_10.csv": PROSE_READING,
     "book/printed_values.csv": PRINTED_VALUES,
     "book/table_1_1.csv": TABLE_1_1,
     "book/table_1_2.csv": TABLE_1_2,
