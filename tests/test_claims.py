@@ -13,7 +13,7 @@ from analysis.audit.claims import (AUDIT_TABLE, RULES, ClaimsDataError, check_cl
                                    read_rules)
 from analysis.io import bookref
 from analysis.io.data import DataError, load_book_data, read_validated
-from analysis.io.schema import STRUCTURAL_CLAIMS
+from analysis.io.schema import PROSE_READING, STRUCTURAL_CLAIMS
 from analysis.paths import ROOT
 from analysis.vocab import SECTORS
 
@@ -200,3 +200,18 @@ def test_the_prose_check_can_fail(tmp_path):
     consts = _constants(ast.parse(planted))
     assert [c for c in consts if isinstance(c, str) and len(c) > 40]
     assert 3123 in consts
+
+
+def test_reading_log_covers_every_numeric_sentence_of_chapters_6_7_10():
+    """data/book/prose_reading_ch6_7_10.csv holds one decision per numeric sentence the scan
+    found (data/book/text_scan.csv), and every claim it names is in the claims file."""
+    log = read_validated(ROOT / "data" / "book" / "prose_reading_ch6_7_10.csv", PROSE_READING)
+    log[["claim_ids", "reason"]] = log[["claim_ids", "reason"]].fillna("")
+    scan = pd.read_csv(ROOT / "data" / "book" / "text_scan.csv").set_index("chapter")
+    per = log.groupby("chapter").size()
+    assert {c: int(per.get(c, 0)) for c in (6, 7, 10)} == {c: int(scan.loc[c, "numeric_sentences"]) for c in (6, 7, 10)}
+    claims = pd.read_csv(ROOT / "data" / "book" / "text_claims.csv", dtype=str)
+    named = {i for ids in log["claim_ids"] for i in str(ids).split(";") if i}
+    assert named and not named - set(claims["claim_id"]), sorted(named - set(claims["claim_id"]))
+    assert (log.loc[log["decision"] != "not_checkable", "claim_ids"] != "").all()
+    assert (log.loc[log["decision"] == "not_checkable", "reason"] != "").all()

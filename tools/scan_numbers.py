@@ -72,9 +72,11 @@ def numeric_tokens(sentence: str) -> list[str]:
         num = m.group(2)
         before = clean[:m.start()]
         if num is not None:
+            num = num.rstrip(",")              # "in 2000, exports..." ends the token with a comma
             bare = num.replace(",", "")
-            if YEAR.match(bare) and not m.group(3):
-                continue                      # a year or decade
+            # a year or decade is written bare: "1,800" or "US$2,000" is an amount, not a year
+            if YEAR.match(bare) and not m.group(3) and not m.group(1) and "," not in num:
+                continue
             if REF.search(before[-12:]):
                 continue                      # "Table 4.1", "Chapter 9"
             if re.search(r"\d\.\d", num) and re.search(r"(Table|Figure)s?\s+\d*$", before[-10:]):
