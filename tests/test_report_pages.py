@@ -18,6 +18,7 @@ from analysis.paths import ROOT
 from analysis.report import (audit_page, casestudy_page, dairy_page, fruit_page, furniture_page, salmon_page,
     synthesis_page)
 from analysis.report.present import Page
+from analysis.vocab import SECTOR_LABELS
 
 STATUSES = ("match", "rounding", "mismatch", "not_comparable", "not_derivable")
 
@@ -288,3 +289,114 @@ def test_audit_sections_name_their_tables(audit, in_tmp):
     sections = audit_page.consistency_tables(page, audit)
     assert [labels(md) for md, _ in sections] == [[f"audit-consistency-ch{int(c)}"] for c in chapters]
     assert all(md.startswith("Audit: ") for md, _ in sections)
+
+
+# ----------------------------------------------------------------- prose that depends on the data
+# (sector, cross-sector, extended, Chapter 1 and data-dictionary pages)
+
+HOSTILE = "<script>alert(1)</script> *Shoes* [x](javascript:alert(1)) {sub}`y`"
+
+
+@pytest.fixture(scope="module")
+def samples(book_data):
+    from analysis.io import extended as ext
+
+    return ext.load_samples("cases/examples", book_data)
+
+
+def test_sector_page_phrases_follow_what_the_book_scores(book_data):
+    from analysis.report import sector_page
+
+    scored = sector_page.Sector.of(book_data.cases, "traditional")
+    software = sector_page.Sector.of(book_data.cases, "specialized_suppliers")
+    v, w = scored.glue_values(book_data.printed), software.glue_values(book_data.printed)
+    assert v["what_it_shows"].startswith("each case's degree") and "upgrading scores" in v["what_it_shows"]
+    assert w["what_it_shows"].startswith("the cases and their value-chain governance")
+    deg = book_data.cases.loc[book_data.cases["sector"] == "traditional", "ce_degree"].value_counts()
+    md, values = sector_page.degree_sentence(v)
+    assert values == {} and md == (f"By book Table 9.4, the degree of collective efficiency is low in {deg['low']} "
+                                   f"clusters, medium in {deg['medium']} and high in {deg['high']}.")
+    assert sector_page.degree_sentence(w)[0].startswith("The book publishes no per-case degree")
+    assert sector_page.upgrading_section(None, software)[0].startswith("The book does not publish")
+
+
+def test_sector_page_lists_escape_case_names(book_data, samples, in_tmp):
+    from analysis.report import sector_page
+
+    cases = book_data.cases.copy()
+    first = cases.index[(cases["sector"] == "traditional") & cases["upgrading_functional"].isna()][0]
+    cases.loc[first, "name"] = HOSTILE
+    md, _ = sector_page.unpublished_list(sector_page.Sector.of(cases, "traditional"))
+    assert md.startswith("- ") and escape.myst(HOSTILE) in md and "<script>" not in md
+    published, extended, new = samples
+    assert sector_page.extended_block(Page("x"), sector_page.Sector.of(published, "traditional"), published,
+                                      published.iloc[0:0], book_data) == ("", {})
+    new = new.assign(name=HOSTILE)
+    sector = new["sector"].iloc[0]
+    md, _ = sector_page.extended_block(Page(sector), sector_page.Sector.of(published, sector), extended, new, book_data)
+    assert md.startswith("## Extended sample") and escape.myst(HOSTILE) in md and "<script>" not in md
+
+
+def test_extended_page_values_links_and_comparison(samples, in_tmp):
+    from analysis.report import extended_page
+
+    published, extended, new = samples
+    assert extended_page.glue_values(published, extended, new) == {
+        "n_new": len(new), "n_published": len(published), "n_extended": len(published) + len(new)}
+    md, _ = extended_page.case_page_links(new)
+    assert md.splitlines()[2:] == [f"- {{doc}}`cases/{c}`" for c in new["case_id"]]
+    assert extended_page.case_page_links(new.iloc[0:0]) == ("No new cases.", {})
+    with pytest.raises(ValueError, match="not slugs"):
+        extended_page.case_page_links(new.assign(case_id="x`} {raw}`<b>"))
+    md, values = extended_page.comparison(Page("extended"), published, extended)
+    assert labels(md) == ["extended-sector-comparison"]
+    assert set(values["changed_summaries"].split(", ")) >= set(new["sector"].map(SECTOR_LABELS))
+    assert extended_page.comparison(Page("extended"), published, published)[1] == {"changed_summaries": "no sector"}
+
+
+def test_cross_sector_values_and_extended_block(book_data, samples, in_tmp):
+    from analysis.report import cross_sector_page
+
+    p = pd.read_csv(ROOT / "data/book/printed_values.csv", dtype={"table": str})
+    ce = p[(p["table"] == "9.1") & (p["column"] == "Collective Efficiency Index")].set_index("row")["printed"].astype(float)
+    v = cross_sector_page.glue_values(book_data, book_data.cases)
+    assert (v["ce_best"], v["ce_worst"]) == (SECTOR_LABELS[ce.idxmax()], SECTOR_LABELS[ce.idxmin()])
+    cop = book_data.cases[book_data.cases["sector"] == "complex_products"]
+    qh = cop["gov_quasi_hierarchy"].dropna()
+    assert v["qh_share_cop"] == pytest.approx((qh > 0).mean())
+    published, extended, new = samples
+    assert cross_sector_page.extended_block(Page("cross"), published, published, published.iloc[0:0]) == ("", {})
+    md, _ = cross_sector_page.extended_block(Page("cross"), published, extended, new)
+    assert md.startswith("## Published and extended samples") and labels(md) == ["cross-extended-comparison"]
+
+
+def test_chapter_1_values_and_notes(book_data):
+    from analysis.method import tables
+    from analysis.report import caselist_page
+
+    raw = pd.read_csv(ROOT / "data/book/table_1_2.csv", dtype=str)
+    v = caselist_page.table_1_2_values(tables.table_1_2(book_data.table_1_2))
+    assert v["n_field_rows"] == len(raw) and v["n_field_cases"] == len(raw) - 1  # mango and grape rows: one case
+    cases = pd.read_csv(ROOT / "data/cases.csv")
+    t13 = tables.table_1_3(book_data.cases, book_data.reconciliation)
+    assert caselist_page.table_1_3_values(t13, book_data.cases) == {
+        "n_t13": len(t13), "n_cases": int((cases["origin"] == "book").sum())}
+    notes = pd.DataFrame({"marker": ["a", "*"], "note": ["plain", HOSTILE]})
+    md, _ = caselist_page.table_1_2_notes(notes)
+    assert md.splitlines() == ["- **a**: plain", f"- **{escape.myst('*')}**: {escape.myst(HOSTILE)}"]
+
+
+def test_data_dictionary_values_follow_the_vocabulary(in_tmp):
+    from analysis.io.schema import SCHEMAS
+    from analysis.method.indices import DEFAULT_CE_CUTS, EE_COMPONENTS
+    from analysis.report import dictionary_page
+    from analysis.vocab import GOVERNANCE_CODES
+
+    v = dictionary_page.glue_values()
+    assert v["governance_codes"].count(";") == len(GOVERNANCE_CODES) - 1
+    assert all(f"`{k}` {label}" in v["sector_codes"].data for k, label in SECTOR_LABELS.items())
+    assert v["ee_columns"].data == ", ".join(f"`{c}`" for c in EE_COMPONENTS)
+    assert (v["ce_cut_low"], v["ce_cut_high"]) == DEFAULT_CE_CUTS
+    sections = dictionary_page.file_sections(Page("dictionary"), show_checks=False)
+    assert [md for md, _ in sections[::2]] == [f"### `data/{name}`" for name in SCHEMAS]
+    assert "Rule" not in table_json(sections[1][0])["columns"] and "rule" not in table_json(sections[1][0])["columns"]

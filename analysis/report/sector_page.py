@@ -1,6 +1,8 @@
 """What a sector page shows (``chapters/sector.md``): its numbers for the glued prose, its
 grids, and the extended-sample block. The notebook reads its parameters, calls these, and
-shows the results; the sentences are the notebook's Markdown.
+shows the results; the sentences are the notebook's Markdown, except the few whose words
+depend on the data in a way Markdown cannot express (each function says why). Case names
+reach the page's MyST only through :func:`analysis.escape.myst`.
 """
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ class Sector:
             "degree_table": f"book Table {self.upgrading_table}" if self.upgrading_table else "the book",
             "deg_low": fmt.count(int(deg["low"]), "cluster"), "deg_medium": int(deg["medium"]),
             "deg_high": int(deg["high"]), "has_degrees": bool(self.part["ce_degree"].notna().any()),
+            "what_it_shows": what_it_shows(self.has_scores),
         }
 
     def upgrading_grid(self) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -67,19 +70,46 @@ class Sector:
         return grid.rename_axis("Chain type").reset_index(), prof
 
 
-def degree_sentence(v: dict) -> str:
-    """The sentence on CE degrees, from :meth:`Sector.glue_values`."""
+def what_it_shows(has_scores: bool) -> str:
+    """The opening paragraph's account of the page's sections (glued as ``what_it_shows``).
+
+    In Python because the page has different sections for a sector whose upgrading the book
+    scores and for one it does not (the software clusters), and Markdown cannot choose
+    between two phrasings."""
+    if has_scores:
+        return ("each case's degree of collective efficiency, its upgrading scores and the value chains it takes "
+                "part in, then the sector's averages as the book prints them and its reading in Table 9.3")
+    return ("the cases and their value-chain governance (the book scores these chains but not the cases' "
+            "upgrading), then the sector's printed averages and its reading in Table 9.3")
+
+
+def degree_sentence(v: dict) -> tuple[str, dict]:
+    """The sentence on CE degrees, from :meth:`Sector.glue_values`.
+
+    In Python because a sector without published degrees (software) gets a different
+    sentence, not counts of zero, and Markdown cannot choose between the two."""
     if not v["has_degrees"]:
-        return "The book publishes no per-case degree of collective efficiency for this sector."
+        return "The book publishes no per-case degree of collective efficiency for this sector.", {}
     return (f"By {v['degree_table']}, the degree of collective efficiency is low in {v['deg_low']}, medium "
-            f"in {v['deg_medium']} and high in {v['deg_high']}.")
+            f"in {v['deg_medium']} and high in {v['deg_high']}."), {}
 
 
-def upgrading_section(page, s: Sector) -> str:
-    """MyST of the 'Upgrading' section: the CE degree × type grid and its figure, or why there is none."""
+def unpublished_list(s: Sector) -> tuple[str, dict]:
+    """The section 'Not published by the book': one list item per gap
+    (:func:`analysis.method.tables.unpublished_items`).
+
+    In Python because how many items there are, and which cases they name, depends on the
+    data; each item is plain text naming book cases, so the whole item is escaped."""
+    return "\n".join(f"- {escape.myst(item)}" for item in tables.unpublished_items(s.cases, s.sector)), {}
+
+
+def upgrading_section(page, s: Sector) -> tuple[str, dict]:
+    """MyST of the 'Upgrading' section: the CE degree × type grid and its figure, or why there
+    is none (a sentence in Python because it replaces the table and figure of a sector the
+    book does not score, which Markdown cannot leave out)."""
     if not s.has_scores:
         return ("The book does not publish per-case upgrading scores for this sector, so there is "
-                "no upgrading table or figure here. Chapter 9 describes its upgrading in words only.")
+                "no upgrading table or figure here. Chapter 9 describes its upgrading in words only."), {}
     grid, by_ce = s.upgrading_grid()
     source = f"book Table {s.upgrading_table}"
     return "\n\n".join([
@@ -89,10 +119,10 @@ def upgrading_section(page, s: Sector) -> str:
         page.figure(figures.figure_upgrading_by_type_and_ce(s.cases, s.sector, source), "upgrading_by_type_and_ce",
                     f"{s.label}: upgrading scores by type (0 absent – 3 high); bars are means per degree of collective "
                     f"efficiency, dots are cases. Data: {source}; notebook chapters/sector.md.",
-                    f"Bar chart of upgrading scores by type and CE degree for {s.label}")])
+                    f"Bar chart of upgrading scores by type and CE degree for {s.label}")]), {}
 
 
-def governance_section(page, s: Sector) -> str:
+def governance_section(page, s: Sector) -> tuple[str, dict]:
     """MyST of the 'Governance' section: the chain type × code grid and its figure."""
     grid, prof = s.governance_grid()
     return "\n\n".join([
@@ -101,16 +131,19 @@ def governance_section(page, s: Sector) -> str:
         page.figure(figures.figure_governance_mix(s.cases, s.sector, "book Table 9.2"), "governance_mix",
                     f"{s.label}: how many clusters take part in each type of value chain, by governance code. "
                     "Data: book Table 9.2; notebook chapters/sector.md.",
-                    f"Stacked bar chart of governance codes for {s.label}")])
+                    f"Stacked bar chart of governance codes for {s.label}")]), {}
 
 
-def extended_block(page, s: Sector, extended_cases: pd.DataFrame, new_cases: pd.DataFrame, data) -> str:
+def extended_block(page, s: Sector, extended_cases: pd.DataFrame, new_cases: pd.DataFrame, data) -> tuple[str, dict]:
     """MyST of the sector page's 'Extended sample' section: empty when no new case is in the
-    sector (the reconciliation of the book's tables is read only then). Case names go through
-    :func:`analysis.escape.myst`, tables through ``page``."""
+    sector (the reconciliation of the book's tables is read only then).
+
+    In Python because the whole section, its heading and its sentence naming the new cases
+    exist only when the build has new cases in this sector, which Markdown cannot test.
+    Case names go through :func:`analysis.escape.myst`, tables through ``page``."""
     new_here = new_cases[new_cases["sector"] == s.sector] if len(new_cases) else new_cases
     if not len(new_here):
-        return ""
+        return "", {}
     parts = ["## Extended sample\n\nThis build adds " + ", ".join(escape.myst(n) for n in new_here["name"])
              + " to this sector (coded by contributors, not by the book's authors). Everything above is the "
                "published sample; below, the published and extended samples side by side."]
@@ -130,4 +163,4 @@ def extended_block(page, s: Sector, extended_cases: pd.DataFrame, new_cases: pd.
             "extended_upgrading", f"{s.label}, extended sample: upgrading scores by type and CE degree, new cases "
             "included. Data: book tables and the new case files; notebook chapters/sector.md.",
             "Bar chart of upgrading scores for the extended sample"))
-    return "\n\n".join(parts)
+    return "\n\n".join(parts), {}
