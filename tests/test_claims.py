@@ -215,3 +215,27 @@ def test_reading_log_covers_every_numeric_sentence_of_chapters_6_7_10():
     assert named and not named - set(claims["claim_id"]), sorted(named - set(claims["claim_id"]))
     assert (log.loc[log["decision"] != "not_checkable", "claim_ids"] != "").all()
     assert (log.loc[log["decision"] == "not_checkable", "reason"] != "").all()
+
+
+# number words the prose uses for a claim's figure (quotes state "half", not 50)
+NUMBER_WORDS = {"50": ["half"], "0.5": ["halved"], "33": ["a third"], "67": ["two-thirds"], "3": ["tripled"],
+                "2": ["doubling", "double", "half the"], "5": ["five"], "6": ["six"], "8": ["eight", "one-eighth"],
+                "10": ["decade"], "1,000": ["US$1 billion"], "30–60": ["30 to 60"]}
+
+
+def test_every_quote_shows_the_figure_it_is_judged_on():
+    """A claim's quote is the book's words that state its number (a quote cut around another
+    occurrence of the same digits, e.g. 30 inside 30,000, misleads the reader). Sums of
+    shares ('exact'), signs and descriptions, and quotes giving the other side, are exempt."""
+    import re
+
+    claims = pd.read_csv(ROOT / "data" / "book" / "text_claims.csv", dtype=str, keep_default_na=False)
+    bad = []
+    for _, c in claims.iterrows():
+        if c["qualifier"] in ("exact", "negative", "positive", "qualitative") or c["side"] == "computed":
+            continue
+        n = c["number"]
+        token = re.compile(r"(?<![\d.,])" + re.escape(n) + r"(?![\d]|[.,]\d)")
+        if not (token.search(c["quote"]) or any(w in c["quote"] for w in NUMBER_WORDS.get(n, []))):
+            bad.append(f"{c['claim_id']}: {n} not in {c['quote'][:80]}")
+    assert not bad, bad
