@@ -6,7 +6,7 @@ import pytest
 import statsmodels.api as sm
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-from analysis.stats.models import (ModelResult, coef_plot, fit_models, fit_ols, fit_ordered, ols_hc3_batch,
+from analysis.stats.models import (ModelResult, fit_models, fit_ols, fit_ordered, ols_hc3_batch,
     ordinal_separation, permutation_pvalues, regression_table, to_html, to_latex)
 from analysis.stats.variables import model_frame, synthetic_cases
 
@@ -237,14 +237,3 @@ def test_latex_and_html_renderers():
     assert html.startswith("<table") and "0.500**" in shown and "separation" in shown
     # every cell went through the project's escaper (analysis.escape.html), which also encodes *
     assert "0.500&#42;&#42;" in html
-
-
-def test_coef_plot_has_labels_and_intervals():
-    frame = model_frame(synthetic_cases(80, seed=2))
-    res = fit_models(frame, outcomes=("product", "process"), kinds=("ols", "ologit"), n_perm=0, n_boot=0)
-    fig = coef_plot(res)
-    axes = fig.get_axes()
-    assert len(axes) == 2
-    for ax in axes:
-        assert ax.get_xlabel() and len(ax.containers) == 2           # one errorbar set per outcome
-    assert axes[0].get_ylabel() == "explanatory variable"

@@ -169,3 +169,39 @@ def test_recoding_convention_changes_lists_only_coefficients_that_moved():
     assert out.loc[0, "recoding: both kept old"] == 0.75 and out.loc[0, "recoding: both kept new"] == 0.7
     assert out.loc[0, "p old"] == 0.03 and out.loc[0, "p new"] == 0.04
     assert rp.recoding_convention_changes(base, base).empty
+
+
+def test_coef_plot_has_labels_and_intervals():
+    from analysis.stats.variables import model_frame, synthetic_cases
+
+    frame = model_frame(synthetic_cases(80, seed=2))
+    res = models.fit_models(frame, outcomes=("product", "process"), kinds=("ols", "ologit"), n_perm=0, n_boot=0)
+    fig = rp.coef_plot(res)
+    axes = fig.get_axes()
+    assert len(axes) == 2
+    for ax in axes:
+        assert ax.get_xlabel() and len(ax.containers) == 2           # one errorbar set per outcome
+    assert axes[0].get_ylabel() == "explanatory variable"
+    assert fig.legends and not axes[0].get_legend()                  # the legend is outside the panels
+
+
+def test_coef_plot_labels_do_not_collide_at_print_size(book_data):
+    """The published three-panel figure, as a page saves it (theme.conform: full width, fonts
+    of at least 8 pt): no two axis labels or tick labels overlap and none leaves the image."""
+    from analysis import theme
+
+    run = rp.run_regressions(book_data.cases, **PAGE)
+    fig = theme.conform(rp.coef_plot(run.results, variables=list(run.regressors), labels=rp.SHORT_LABELS))
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    boxes = [ax.xaxis.label.get_window_extent(renderer) for ax in fig.axes]
+    boxes += [fig.legends[0].get_window_extent(renderer)]
+    if fig._supxlabel is not None:  # the note on models that cannot be estimated
+        boxes.append(fig._supxlabel.get_window_extent(renderer))
+    W, H = fig.bbox.width, fig.bbox.height
+    for i, a in enumerate(boxes):
+        assert a.x0 >= -1 and a.x1 <= W + 1 and a.y0 >= -1 and a.y1 <= H + 1, (i, a)
+        for b_ in boxes[i + 1:]:
+            assert not a.overlaps(b_), (a, b_)
+    assert theme.smallest_font(fig) >= theme.MIN_FONT

@@ -140,3 +140,22 @@ def test_trade_page_lists_disagreements_and_keeps_na_missing(site):
 def test_audit_page_lists_consistency_checks(site):
     html = (site / "chapters/audit.html").read_text(encoding="utf-8")
     assert "Consistency checks of Chapter 5" in html and "inconsistent" in html and "consistent" in html
+
+
+def _text(path) -> str:
+    html = path.read_text(encoding="utf-8")
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_landing_page_gives_both_table_93_readings_as_the_table93_page(site):
+    """The findings on the landing page state the direction and the significance reading of
+    the Table 9.3 test with the numbers the Table 9.3 page shows (the direction reading alone,
+    which can never be inconclusive, would overstate the support)."""
+    landing, t93 = _text(site / "intro.html"), _text(site / "chapters" / "table93.html")
+    got = re.search(r"agrees with the book in (\d+) and goes against it in (\d+).*?the data support (\d+) "
+                    r"statements, contradict (\d+) and leave (\d+) undecided", landing)
+    assert got, "landing page: Table 9.3 finding not found"
+    want = re.search(r"the direction reading supports (\d+) , contradicts (\d+) and cannot test \d+ . "
+                     r"The significance reading supports (\d+) , contradicts (\d+) , leaves (\d+) inconclusive", t93)
+    assert want, "Table 9.3 page: the summary sentence not found"
+    assert got.groups() == want.groups()

@@ -223,13 +223,13 @@ def inference_section(page, p: RegressionPage) -> tuple[str, dict]:
 def figures_section(page, p: RegressionPage) -> tuple[str, dict]:
     regs = list(p.pub.regressors)
     return "\n\n".join([
-        page.figure(models.coef_plot(p.results, variables=regs, labels=rp.SHORT_LABELS, interval="bootstrap"),
+        page.figure(rp.coef_plot(p.results, variables=regs, labels=rp.SHORT_LABELS, interval="bootstrap"),
                     "coefficients_bootstrap",
                     f"Coefficients of the three models for each outcome, with {CI:.0%} intervals: pairs-bootstrap "
                     "percentile intervals for OLS, robust Wald intervals for the ordered models. Data: published cases; "
                     "notebook chapters/regression.md.",
                     "Three panels of coefficient estimates with horizontal interval bars, one marker per outcome"),
-        page.figure(models.coef_plot(p.ols, variables=regs, labels=rp.SHORT_LABELS, interval="wald"),
+        page.figure(rp.coef_plot(p.ols, variables=regs, labels=rp.SHORT_LABELS, interval="wald"),
                     "coefficients_ols_wald",
                     f"OLS coefficients with robust (HC3) Wald {CI:.0%} intervals; compare with the bootstrap intervals "
                     "of the previous figure. Data: published cases; notebook chapters/regression.md.",

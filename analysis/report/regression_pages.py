@@ -524,3 +524,62 @@ def show_p(df: pd.DataFrame, columns, digits: int = 3) -> pd.DataFrame:
         if c in out.columns:
             out[c] = [fmt_p(float(v)) if v is not None and not pd.isna(v) else "–" for v in out[c]]
     return out
+
+
+# --------------------------------------------------------------------------- figures
+
+def coef_plot(results: list[models.ModelResult], *, variables=None, labels: dict | None = None,
+              interval: str = "wald") -> Figure:
+    """Coefficients with intervals, one panel per model type (scales differ across types).
+
+    ``interval="wald"`` draws the robust Wald intervals; ``"bootstrap"`` the
+    bootstrap intervals where available (OLS). Non-estimable models are listed
+    under the figure instead of being drawn. Drawn at the theme's full width
+    (analysis.theme): each panel names its model in its axis label, on two lines,
+    and the outcome legend sits above the panels, outside the data.
+    """
+    from analysis import theme
+
+    labels = labels or {}
+    ok = [r for r in results if r.estimable]
+    kinds = [k for k in models.KINDS if any(r.kind == k for r in ok)]
+    if variables is None:
+        variables = [t for t in dict.fromkeys(t for r in ok for t in r.params.index) if t != "const"]
+    outcomes = list(dict.fromkeys(r.outcome for r in results))
+    width = theme.FULL_WIDTH if len(kinds) > 1 else theme.COLUMN_WIDTH
+    fig = Figure(figsize=(width, 0.5 * len(variables) * max(len(outcomes), 1) ** 0.5 + 2.2), layout="constrained")
+    axes = fig.subplots(1, max(len(kinds), 1), sharey=True, squeeze=False)[0]
+    step = 0.7 / max(len(outcomes), 1)
+    colours = [c for c in theme.PALETTE if c != "#F0E442"]  # yellow bars vanish on white at this size
+    xlab = {"ols": "OLS coefficient\n(score points)", "ologit": "ordered logit coefficient\n(log-odds)",
+            "oprobit": "ordered probit coefficient\n(latent s.d.)"}
+    for ax, kind in zip(axes, kinds):
+        for j, o in enumerate(outcomes):
+            r = next((r for r in ok if r.kind == kind and r.outcome == o), None)
+            if r is None:
+                continue
+            ci = r.boot_ci if interval == "bootstrap" and r.boot_ci is not None else r.conf_int
+            ys, xs, lo, hi = [], [], [], []
+            for i, v in enumerate(variables):
+                if v in r.params.index:
+                    ys.append(i - 0.35 + step * (j + 0.5))
+                    xs.append(r.params[v])
+                    lo.append(r.params[v] - ci.loc[v, "lower"])
+                    hi.append(ci.loc[v, "upper"] - r.params[v])
+            ax.errorbar(xs, ys, xerr=[lo, hi], fmt=theme.MARKERS[j % len(theme.MARKERS)], capsize=2,
+                        label=o, color=colours[j % len(colours)])
+        ax.axvline(0, color="0.5", lw=0.8, ls="--")
+        ax.set_xlabel(xlab[kind])
+    axes[0].set_yticks(range(len(variables)), [labels.get(v, v) for v in variables])
+    axes[0].set_ylabel("explanatory variable")
+    axes[0].invert_yaxis()
+    if kinds:
+        handles, names = axes[0].get_legend_handles_labels()
+        # above the panels: the note on models that cannot be estimated takes the space below
+        fig.legend(handles, names, title="outcome", loc="outside upper center", ncols=len(names))
+    # the kind of problem only (the text before the first colon); the full reasons belong in a table
+    refused = [f"{r.label}: {r.reason.split(':')[0]}" for r in results if not r.estimable]
+    if refused:
+        # supxlabel, unlike free text, gets its own space from the constrained layout
+        fig.supxlabel("Not estimable: " + "; ".join(refused), fontsize="x-small", wrap=True)
+    return fig

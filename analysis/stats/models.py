@@ -64,7 +64,6 @@ import scipy.sparse
 import scipy.special
 import scipy.stats
 import statsmodels.api as sm
-from matplotlib.figure import Figure
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from analysis import escape
@@ -926,60 +925,3 @@ def to_html(table: pd.DataFrame, *, note: str = "") -> str:
         out.append(f'<tfoot><tr><td colspan="{len(cols) + 1}">{e(note)}</td></tr></tfoot>')
     out += ["</table>", ""]
     return "\n".join(out)
-
-
-# --------------------------------------------------------------------------- figure
-
-def coef_plot(results: list[ModelResult], *, variables=None, labels: dict | None = None,
-              interval: str = "wald") -> Figure:
-    """Coefficients with intervals, one panel per model type (scales differ across types).
-
-    ``interval="wald"`` draws the robust Wald intervals; ``"bootstrap"`` the
-    bootstrap intervals where available (OLS). Non-estimable models are listed
-    under the figure instead of being drawn.
-    """
-    labels = labels or {}
-    ok = [r for r in results if r.estimable]
-    kinds = [k for k in KINDS if any(r.kind == k for r in ok)]
-    if variables is None:
-        variables = [t for t in dict.fromkeys(t for r in ok for t in r.params.index) if t != "const"]
-    outcomes = list(dict.fromkeys(r.outcome for r in results))
-    fig = Figure(figsize=(4.2 * max(len(kinds), 1), 0.55 * len(variables) * max(len(outcomes), 1) ** 0.5 + 1.8),
-                 layout="constrained")
-    axes = fig.subplots(1, max(len(kinds), 1), sharey=True, squeeze=False)[0]
-    markers = "osD^v<>"
-    step = 0.7 / max(len(outcomes), 1)
-    xlab = {"ols": "OLS coefficient (score points)", "ologit": "ordered logit coefficient (log-odds)",
-            "oprobit": "ordered probit coefficient (latent s.d.)"}
-    for ax, kind in zip(axes, kinds):
-        for j, o in enumerate(outcomes):
-            r = next((r for r in ok if r.kind == kind and r.outcome == o), None)
-            if r is None:
-                continue
-            ci = r.boot_ci if interval == "bootstrap" and r.boot_ci is not None else r.conf_int
-            ys, xs, lo, hi = [], [], [], []
-            for i, v in enumerate(variables):
-                if v in r.params.index:
-                    ys.append(i - 0.35 + step * (j + 0.5))
-                    xs.append(r.params[v])
-                    lo.append(r.params[v] - ci.loc[v, "lower"])
-                    hi.append(ci.loc[v, "upper"] - r.params[v])
-            ax.errorbar(xs, ys, xerr=[lo, hi], fmt=markers[j % len(markers)], capsize=2,
-                        label=o, color=f"C{j}")
-        ax.axvline(0, color="0.5", lw=0.8, ls="--")
-        ax.set_xlabel(xlab[kind])
-        ax.set_title(KINDS[kind])
-    axes[0].set_yticks(range(len(variables)), [labels.get(v, v) for v in variables])
-    axes[0].set_ylabel("explanatory variable")
-    axes[0].invert_yaxis()
-    if kinds:
-        axes[0].legend(title="outcome", fontsize="small")
-    what = ("bootstrap percentile (OLS; robust Wald for ordered models)" if interval == "bootstrap"
-            else "robust Wald")
-    # the kind of problem only (the text before the first colon); the full reasons belong in a table
-    refused = [f"{r.label}: {r.reason.split(':')[0]}" for r in results if not r.estimable]
-    fig.suptitle(f"Coefficients with {what} intervals")
-    if refused:
-        # supxlabel, unlike free text, gets its own space from the constrained layout
-        fig.supxlabel("Not estimable: " + "; ".join(refused), fontsize="x-small", wrap=True)
-    return fig
