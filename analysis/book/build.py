@@ -745,6 +745,10 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
         recorded[str(out)] = digest
         last_html.write_text(json.dumps(recorded, indent=1, sort_keys=True))
         log(f"book ready: {out / 'index.html'} ({time.perf_counter() - t_start:.1f}s)")
+        from analysis.book.edition import edition_metadata
+        if not edition_metadata().repository:
+            log("note: CITATION.cff has no repository-code, so the pages name notebooks and "
+                "functions without links to their source")
         return out
     finally:
         shutil.rmtree(stage, ignore_errors=True)

@@ -187,8 +187,8 @@ def stamp_text(source: str, parameters: dict, hashes: dict[str, str], revision: 
     ]
     if versions:
         lines.append(f"- Packages: {versions}")
-    if not ed.repository:
-        lines.append("- Source links appear here once `repository-code` is set in `CITATION.cff`.")
+    # without `repository-code` in CITATION.cff the names above are plain text (the build says
+    # so in its log; a note to the maintainers has no place on a reader's page)
     return "```{admonition} Reproducibility stamp\n:class: note stamp\n\n" + "\n".join(lines) + "\n```\n"
 
 
