@@ -150,6 +150,8 @@ def convention_section(page, p: Table93Page) -> tuple[str, dict]:
     both = old[KEY + cols].merge(p.tests[KEY + cols], on=KEY, suffixes=(" old", " new"))
     vchg = both[(both["verdict old"] != both["verdict new"]) | (both["verdict_strict old"] != both["verdict_strict new"])]
     shown = vchg.assign(block=vchg["block"].map(rp.BLOCK_LABELS), sector=vchg["sector"].map(rp.SECTOR_LABELS))
+    if not len(vchg):  # no empty table: say so
+        return "No cell's verdict changed.", {"n_verdict_changes": 0}
     md = page.table(rp.show_p(shown, ["p_value old", "p_value new", "model_p old", "model_p new"]),
                     "convention_changes", "Table 9.3 cells whose verdict changed between the old and the new conventions",
                     "analysis/stats/pattern_tests.py (seeding='legacy' against the default)", data=vchg)
@@ -180,6 +182,18 @@ def claims_section(page, p: Table93Page, data) -> tuple[str, dict]:
                       "analysis/audit/claims.py"), {}
 
 
+def _case_names(frame: pd.DataFrame):
+    """A function turning "id1, id2" (case ids, as the sensitivity tables list them) into the
+    cases' names, for readers; the download keeps the ids."""
+    by_id = dict(zip(frame["case_id"], frame["name"]))
+
+    def names(ids) -> str:
+        if not isinstance(ids, str) or not ids:
+            return ids
+        return "; ".join(escape.one_line(by_id.get(i.strip(), i.strip())) for i in ids.split(","))
+    return names
+
+
 def verdict_stability_section(page, p: Table93Page) -> tuple[str, dict]:
     s = p.s
     kw = dict(seed=s.seed, n_perm=s.sens_n_perm, n_boot=s.sens_n_boot, **s.cell)
@@ -188,7 +202,14 @@ def verdict_stability_section(page, p: Table93Page) -> tuple[str, dict]:
     vshow = vs[KEY + ["verdict", "verdict_strict", "share_kept", "share_strict_kept", "direction_shares"]].merge(
         lv[KEY + ["share_kept", "share_strict_kept", "changed_by", "changed_strict_by"]], on=KEY,
         suffixes=(" (recoding)", " (leave-one-out)"))
+    untested = vshow["verdict"] == "not testable"
+    shares = [c for c in vshow.columns if c.startswith("share_")]
+    for c in shares:  # nothing is "kept" where nothing was tested
+        vshow[c] = vshow[c].astype(float).mask(untested)
     vdata = vshow.copy()
+    names = _case_names(p.frame)
+    for col in ("changed_by", "changed_strict_by"):
+        vshow[col] = vshow[col].map(names)
     vshow["block"] = vshow["block"].map(rp.BLOCK_LABELS)
     vshow["sector"] = vshow["sector"].map(rp.SECTOR_LABELS)
     vshow = vshow.rename(columns={
@@ -210,7 +231,7 @@ def verdict_stability_section(page, p: Table93Page) -> tuple[str, dict]:
                 "n_loo_all_kept": int((lt["share_kept"] == 1).sum())}
 
 
-def _ce_lines(summ: pd.DataFrame, coef_alpha: float) -> str:
+def _ce_lines(summ: pd.DataFrame, coef_alpha: float, names) -> str:
     lines = []
     for _, r in summ[summ["term"] == "ce_ordinal"].iterrows():
         who = r["leave-one-out: changed by"]
@@ -218,7 +239,8 @@ def _ce_lines(summ: pd.DataFrame, coef_alpha: float) -> str:
                      f"({'significant' if r['significant'] else 'not significant'} at {coef_alpha:g}); sign kept in "
                      f"{r['recoding: sign kept']:.0%} of draws, sign and significance call kept in "
                      f"{r['recoding: both kept']:.0%}; leave-one-out keeps both in {r['leave-one-out: both kept']:.0%} "
-                     "of fits" + (f", changed by {escape.myst(who)}" if isinstance(who, str) and who else "") + ".")
+                     "of fits" + (f", changed by leaving out {escape.myst(names(who))}" if isinstance(who, str) and who
+                                  else "") + ".")
     return "For the collective-efficiency coefficient:\n\n" + "\n".join(lines)
 
 
@@ -232,7 +254,9 @@ def coefficient_stability_sections(page, p: Table93Page) -> tuple[tuple[str, dic
     cs = sens.coefficient_stability(p.frame, **kw)
     summ = rp.sensitivity_summary(cs, p.loo_coefficients)
     changes = rp.recoding_convention_changes(cs, sens.coefficient_stability(p.frame, **kw, use_t=False))
-    stability = page.table(rp.show_p(summ.assign(term=summ["term"].map(rp.SHORT_LABELS)), ["p"]), "coefficient_stability",
+    who = "leave-one-out: changed by"
+    stability = page.table(rp.show_p(summ.assign(term=summ["term"].map(rp.SHORT_LABELS),
+                                                 **{who: summ[who].map(_case_names(p.frame))}), ["p"]), "coefficient_stability",
                            "How often each OLS coefficient keeps its sign and significance under random recoding and "
                            "when one case is left out", "data/cases.csv; analysis/stats/sensitivity.py", data=summ)
     conventions = page.table(rp.show_p(changes.assign(term=changes["term"].map(rp.SHORT_LABELS)), ["p old", "p new"]),
@@ -240,7 +264,7 @@ def coefficient_stability_sections(page, p: Table93Page) -> tuple[tuple[str, dic
                              "OLS coefficients whose recoding stability changed between the earlier convention (normal "
                              "p-values) and this edition's (t with n − k degrees of freedom)",
                              "data/cases.csv; analysis/stats/sensitivity.py (use_t=False against the default)", data=changes)
-    return ((stability + "\n\n" + _ce_lines(summ, s.coef_alpha), {}),
+    return ((stability + "\n\n" + _ce_lines(summ, s.coef_alpha, _case_names(p.frame)), {}),
             (conventions, {"n_recoding_changes": int(len(changes)), "n_recoding_coefs": int(len(cs))}))
 
 
