@@ -50,6 +50,7 @@
     hint();
     window.addEventListener("resize", hint);
     if (!table.classList.contains("book-table-interactive")) return;
+    if (rows.length > 40) box.classList.add("book-scroll-tall");  // long: scroll in its own box (book.css)
     var tools = document.createElement("div");
     tools.className = "book-table-tools";
     var input = document.createElement("input");

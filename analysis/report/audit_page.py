@@ -90,7 +90,7 @@ def audit_table(page, a: AuditPage) -> tuple[str, dict]:
 
 def changes_table(page, a: AuditPage) -> tuple[str, dict]:
     return page.table(a.changed, "changes", "Statuses changed by the judging standard (old -> new, and why)",
-                      "data/book/audit_before.csv, data/book/judgements.csv", data=a.changed), {}
+                      "data/book/audit_before.csv, data/book/judgements.csv", data=a.changed, interactive=True), {}
 
 
 def consistency_tables(page, a: AuditPage) -> list[tuple[str, dict]]:
