@@ -97,3 +97,16 @@ def test_conform_catches_a_figure_off_theme():
 def test_palette_is_okabe_ito():
     assert theme.OKABE_ITO[1:4] == ("#E69F00", "#56B4E9", "#009E73")
     assert len(set(theme.MARKERS)) == len(theme.MARKERS) and len(set(map(str, theme.LINESTYLES))) == len(theme.LINESTYLES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_figure_is_themed_whatever_ran_before(makers, name):
+    """A figure drawn in a kernel where nothing set the theme (matplotlib's defaults) still
+    gets the theme's fonts and grid: it does not depend on which page the kernel ran before
+    (two builds gave differently styled PNGs when only some figure functions set it)."""
+    matplotlib.rcdefaults()
+    fig = makers[name]()
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+    assert all(t.get_fontfamily() == ["DejaVu Sans"] for t in texts)
+    assert matplotlib.rcParams["svg.hashsalt"] == "upgrading-to-compete", name  # theme.use() ran
+    plt.close(fig)

@@ -15,11 +15,13 @@ from analysis.audit.casestudies import ch2_dairy as ch2
 from analysis.method.cells import number
 from analysis.report import casestudy_page
 from analysis.report.casestudy_page import CaseStudy
+from analysis import theme
 
 if TYPE_CHECKING:  # matplotlib is imported by the figure function, only when it draws
     from matplotlib.figure import Figure
 
 
+@theme.themed
 def figure_2_2(cells: pd.DataFrame) -> Figure:
     """Milk volumes and dairy exports in Nicaragua, 1995-2001 (Table 2.2)."""
     import matplotlib.pyplot as plt

@@ -12,7 +12,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
@@ -24,13 +23,6 @@ from analysis.method.tables import governance_profile, sector_upgrading_means, u
 TYPE_ORDER = ["product", "process", "functional", "intersectoral"]
 CE_PALETTE = dict(zip(CE_DEGREES, theme.SEQUENTIAL[1:]))
 CE_HATCH = dict(zip((*CE_DEGREES, "not published"), ("", "//", "..", "xx")))
-
-
-def _style() -> None:
-    # fixed style and font so two builds draw identical figures; seaborn's strip-plot
-    # jitter draws from numpy's global generator, so it is seeded here too
-    theme.use()
-    np.random.seed(20061)
 
 
 def _source(fig, text: str) -> None:
@@ -58,6 +50,7 @@ def has_upgrading_scores(cases: pd.DataFrame, sector: str) -> bool:
     return not upgrading_long(cases[cases["sector"] == sector]).empty
 
 
+@theme.themed
 def figure_upgrading_by_type_and_ce(cases: pd.DataFrame, sector: str, source: str) -> plt.Figure:
     """Upgrading scores by type, one bar per CE degree (mean) with the cases as dots."""
     check_sector(sector)
@@ -67,7 +60,6 @@ def figure_upgrading_by_type_and_ce(cases: pd.DataFrame, sector: str, source: st
     long["ce_degree"] = long["ce_degree"].astype("string").fillna("not published")
     hue_order = [d for d in (*CE_DEGREES, "not published") if d in set(long["ce_degree"])]
     palette = {**CE_PALETTE, "not published": theme.GREY}
-    _style()
     fig, ax = plt.subplots(figsize=theme.figsize("column", 0.6))
     sns.barplot(long, x="type", y="score", hue="ce_degree", order=TYPE_ORDER, hue_order=hue_order,
                 palette=palette, errorbar=None, alpha=0.55, ax=ax)
@@ -83,6 +75,7 @@ def figure_upgrading_by_type_and_ce(cases: pd.DataFrame, sector: str, source: st
     return fig
 
 
+@theme.themed
 def figure_governance_mix(cases: pd.DataFrame, sector: str, source: str) -> plt.Figure:
     """Number of clusters per chain type, stacked by governance code (absent/domestic/global/both)."""
     prof = governance_profile(cases, sector)
@@ -91,7 +84,6 @@ def figure_governance_mix(cases: pd.DataFrame, sector: str, source: str) -> plt.
     colors = {0: "#EEEEEE", 1: theme.SEQUENTIAL[1], 2: theme.SEQUENTIAL[2], 3: theme.SEQUENTIAL[3],
               "unknown": theme.OKABE_ITO[1]}
     hatches = {0: "", 1: "//", 2: "..", 3: "xx", "unknown": "\\\\"}
-    _style()
     fig, ax = plt.subplots(figsize=theme.figsize("column", 0.5))
     left = pd.Series(0, index=wide.index, dtype=float)
     for code in (0, 1, 2, 3, "unknown"):
@@ -113,10 +105,10 @@ def figure_governance_mix(cases: pd.DataFrame, sector: str, source: str) -> plt.
     return fig
 
 
+@theme.themed
 def figure_ce_index_by_sector(table_9_1: pd.DataFrame, source: str) -> plt.Figure:
     """Table 9.1's sector averages of EE, JA and the CE index, as grouped bars."""
     long = table_9_1.melt(id_vars="Sector", var_name="Index", value_name="value")
-    _style()
     fig, ax = plt.subplots(figsize=theme.figsize("column", 0.62))
     index_names = list(dict.fromkeys(long["Index"]))
     sns.barplot(long, y="Sector", x="value", hue="Index", hue_order=index_names,
@@ -134,10 +126,10 @@ def figure_ce_index_by_sector(table_9_1: pd.DataFrame, source: str) -> plt.Figur
     return fig
 
 
+@theme.themed
 def figure_upgrading_profiles_by_sector(cases: pd.DataFrame, source: str) -> plt.Figure:
     """Mean upgrading score per type, one line per sector with published scores."""
     means = sector_upgrading_means(cases)
-    _style()
     fig, ax = plt.subplots(figsize=theme.figsize("column", 0.55))
     order = [SECTOR_LABELS[s] for s in SECTORS if s in set(means["sector"])]
     sns.pointplot(means, x="type", y="mean_score", hue="sector_label", order=TYPE_ORDER,
@@ -151,9 +143,9 @@ def figure_upgrading_profiles_by_sector(cases: pd.DataFrame, source: str) -> plt
     return fig
 
 
+@theme.themed
 def figure_ce_degree_by_sector(counts: pd.DataFrame, source: str) -> plt.Figure:
     """Number of clusters in each sector by published CE degree."""
-    _style()
     fig, ax = plt.subplots(figsize=theme.figsize("column", 0.5))
     colors = {**CE_PALETTE, "not published": "#DDDDDD"}
     counts.plot(kind="barh", stacked=True, ax=ax, color=[colors[c] for c in counts.columns], edgecolor="0.3",
@@ -170,11 +162,11 @@ def figure_ce_degree_by_sector(counts: pd.DataFrame, source: str) -> plt.Figure:
     return fig
 
 
+@theme.themed
 def figure_case_against_sector(sector_cases: pd.DataFrame, case: pd.Series, source: str) -> plt.Figure:
     """A new case's upgrading scores (and CE components, if rated) against the published
     distribution of its sector: published cases as dots, the new case as a red diamond."""
     long = upgrading_long(sector_cases)
-    _style()
     fig, ax = plt.subplots(figsize=theme.figsize("column", 0.55))
     if not long.empty:
         sns.stripplot(long, x="type", y="score", order=TYPE_ORDER, color="0.55", jitter=0.15, size=5,

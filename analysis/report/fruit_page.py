@@ -15,11 +15,13 @@ from analysis.audit.casestudies import ch3_fruit as ch3
 from analysis.audit.casestudies.text_claims import printed_value
 from analysis.report import casestudy_page
 from analysis.report.casestudy_page import CaseStudy
+from analysis import theme
 
 if TYPE_CHECKING:  # matplotlib is imported by the figure function, only when it draws
     from matplotlib.figure import Figure
 
 
+@theme.themed
 def figure_3_2(cells: pd.DataFrame) -> Figure:
     """SME share of fruit production by case and period (Table 3.2)."""
     import matplotlib.pyplot as plt

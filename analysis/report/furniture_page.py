@@ -16,11 +16,13 @@ from analysis.audit.casestudies import ch5_furniture as ch5
 from analysis.report import casestudy_display as show
 from analysis.report import casestudy_page
 from analysis.report.casestudy_page import CaseStudy
+from analysis import theme
 
 if TYPE_CHECKING:  # matplotlib is imported by the figure functions, only when they draw
     from matplotlib.figure import Figure
 
 
+@theme.themed
 def figure_exports_5_1(cells: pd.DataFrame) -> Figure:
     """Line chart of Mexico's wooden furniture exports, maquiladoras vs non-maquiladoras."""
     import matplotlib.pyplot as plt
@@ -38,6 +40,7 @@ def figure_exports_5_1(cells: pd.DataFrame) -> Figure:
     return fig
 
 
+@theme.themed
 def figure_share_changes_5_2(cells: pd.DataFrame) -> Figure:
     """Horizontal bars: change in each listed country's share of U.S. imports, 1992-2001.
 
@@ -58,6 +61,7 @@ def figure_share_changes_5_2(cells: pd.DataFrame) -> Figure:
     return fig
 
 
+@theme.themed
 def figure_employment_5_4(cells: pd.DataFrame) -> Figure:
     """Bar chart of registered employees in Puebla's wooden furniture industry."""
     import matplotlib.pyplot as plt
@@ -73,6 +77,7 @@ def figure_employment_5_4(cells: pd.DataFrame) -> Figure:
     return fig
 
 
+@theme.themed
 def figure_segusino_ratios_5_5(cells: pd.DataFrame) -> Figure:
     """Two panels: Segusino's leverage and liability ratio over time (1999 not reported)."""
     import matplotlib.pyplot as plt

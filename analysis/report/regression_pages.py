@@ -27,6 +27,7 @@ from analysis.stats import models, robustness
 from analysis.stats.pattern_tests import BLOCKS, TESTED
 from analysis.vocab import SECTOR_LABELS
 from analysis.stats.variables import BASE_SECTOR, SECTORS, VARIABLES, model_frame
+from analysis import theme
 
 CORE_REGRESSORS = ("ce_ordinal", "global_qh")
 TERM_LABELS = {
@@ -423,6 +424,7 @@ def claims_with_tests(claims: pd.DataFrame, tests: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+@theme.themed
 def forest_figure(tests: pd.DataFrame, band: float, level: float) -> Figure:
     """Per tested cell: the rank association with its bootstrap interval, the neutral band shaded,
     the marker saying what the book's label expects. Cells without an estimate are left out (the
@@ -528,6 +530,7 @@ def show_p(df: pd.DataFrame, columns, digits: int = 3) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- figures
 
+@theme.themed
 def coef_plot(results: list[models.ModelResult], *, variables=None, labels: dict | None = None,
               interval: str = "wald") -> Figure:
     """Coefficients with intervals, one panel per model type (scales differ across types).
@@ -538,8 +541,6 @@ def coef_plot(results: list[models.ModelResult], *, variables=None, labels: dict
     (analysis.theme): each panel names its model in its axis label, on two lines,
     and the outcome legend sits above the panels, outside the data.
     """
-    from analysis import theme
-
     labels = labels or {}
     ok = [r for r in results if r.estimable]
     kinds = [k for k in models.KINDS if any(r.kind == k for r in ok)]

@@ -17,11 +17,13 @@ from analysis.method.cells import number
 from analysis.report import casestudy_display as show
 from analysis.report import casestudy_page
 from analysis.report.casestudy_page import CaseStudy, table_name
+from analysis import theme
 
 if TYPE_CHECKING:  # matplotlib is imported by the figure function, only when it draws
     from matplotlib.figure import Figure
 
 
+@theme.themed
 def figure_4_1(cells: pd.DataFrame) -> Figure:
     """Farmed salmon and trout output and export value, 1987-2001 (Table 4.1)."""
     import matplotlib.pyplot as plt

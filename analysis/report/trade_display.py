@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis import escape
 from analysis.method import trade
+from analysis import theme
 
 if TYPE_CHECKING:  # matplotlib is imported by the figure function, only when it draws
     from matplotlib.figure import Figure
@@ -72,6 +73,7 @@ _QUADRANTS = {(1, 1): "upgrading", (1, -1): "immiserizing growth",
               (-1, -1): "withdrawal", (-1, 1): "niche shift"}
 
 
+@theme.themed
 def quadrant_figure(classified: pd.DataFrame, panel: str) -> Figure:
     """Market-share change (x, percentage points) against unit-value change (y, per cent).
 
