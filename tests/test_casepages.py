@@ -174,3 +174,186 @@ def test_a_case_without_scores_gets_no_empty_figure(pages):
     assert not (folder / "downloads" / "case-software-monterrey" / "against_sector.png").exists()
     scored = (folder / "textile-itaji.md").read_text(encoding="utf-8")
     assert "```{figure}" in scored
+
+
+# ---------------------------------------------------------------- reviewer's items (issue: case pages)
+
+def _section(md, heading, end="\n## "):
+    """The text of a page's section, from its heading to the next one."""
+    part = md.split(f"## {heading}", 1)[1]
+    return part.split(end, 1)[0]
+
+
+def _regression_sentence(folder, case_id):
+    return _section((folder / f"{case_id}.md").read_text(encoding="utf-8"), "Table 9.3 and regression context")
+
+
+def test_regression_context_follows_the_models_own_rule(pages):
+    """Which of the five outcome models use the case, by listwise deletion over each model's
+    variables (the regression page's rule), with the regression page's plain-words reasons."""
+    folder, _ = pages
+    # no global quasi-hierarchy code: in none of the models, although it has a CE degree and scores
+    text = _regression_sentence(folder, "footwear-campina-grande")
+    assert "left out of all five outcome models" in text and "quasi-hierarchy governance code unknown" in text
+    assert "is used in" not in text and "in the sample" not in text
+    # functional score N/A: in product, process and intersectoral, not in functional and sum
+    text = _regression_sentence(folder, "garment-bucaramanga")
+    assert "used in the product, process and intersectoral models" in text
+    assert "left out of the functional and sum models" in text
+    assert "functional upgrading score not available" in text and "not in the regression sample" not in text
+    # a fully scored case: in all five
+    text = _regression_sentence(folder, "textile-itaji")
+    assert "used in all five outcome models (product, process, functional, intersectoral, sum)" in text
+    # the software cases: no CE degree, no score
+    text = _regression_sentence(folder, "software-monterrey")
+    assert "left out of all five" in text and "no per-case upgrading scores at all" in text
+
+
+def test_regression_context_agrees_with_the_regression_pages_rule(book_data):
+    """regression_use against an independent per-case check over the models' variables."""
+    from analysis.report import regression_pages as rp
+    from analysis.stats import models
+
+    use = casepages.regression_use(book_data.cases)
+    frame = rp.analysis_frame(book_data.cases)
+    regs = rp.page_regressors(frame, list(models.OUTCOMES))
+    for _, row in frame.iterrows():
+        expected = [o for o, col in models.OUTCOMES.items() if row[[col, *regs]].notna().all()]
+        assert use[row["case_id"]]["used"] == expected, row["case_id"]
+    assert use["garment-bucaramanga"]["left_out"] == ["functional", "sum"]
+    assert use["footwear-campina-grande"]["used"] == []
+
+
+def test_new_case_regression_context_uses_the_extended_sample(pages):
+    folder, _ = pages
+    text = _regression_sentence(folder, "footwear-el-porvenir")
+    assert "extended-sample models" in text and "left out of all five" in text
+    assert "quasi-hierarchy governance code unknown" in text
+    # a new case with everything the models need is used in them (same rule, extended sample)
+    from analysis.io import extended as ext
+    from analysis.io.data import load_book_data
+
+    data = load_book_data()
+    _, extended, _ = ext.load_samples("cases/examples", data)
+    full = extended[extended["case_id"] == "textile-itaji"].assign(case_id="new-full", origin="new")
+    use = casepages.regression_use(pd.concat([extended, full], ignore_index=True))
+    assert use["new-full"]["used"] == ["product", "process", "functional", "intersectoral", "sum"]
+    assert "extended-sample models" in casepages.regression_text(use["new-full"], is_new=True)
+
+
+def _words(text):
+    return [w.strip(".,;:()[]'\"\\") for w in re.split(r"\s+", text)]
+
+
+def test_policy_section_shows_labels_not_identifiers(pages):
+    """No snake_case identifier in any sentence or cell of the policy section, no code style."""
+    from analysis.vocab import is_identifier
+
+    folder, _ = pages
+    ids = list(pd.read_csv(ROOT / "data" / "cases.csv", dtype=str)["case_id"]) + ["footwear-el-porvenir"]
+    for cid in ids:
+        md = (folder / f"{cid}.md").read_text(encoding="utf-8")
+        section = _section(md, "Policy priorities", end="[All cases]")
+        prose = "\n".join(line for line in section.splitlines() if not line.startswith(("```", ":")))
+        assert "`" not in prose, (cid, prose)
+        assert not [w for w in _words(prose) if is_identifier(w)], (cid, prose)
+        menu = _table(folder, cid, "policy_menu")
+        for row in menu["rows"]:
+            for cell in row:
+                bad = [w for w in _words(str(cell)) if is_identifier(w)]
+                assert not bad, (cid, cell)
+    # the reviewer's examples
+    menu = _table(folder, "aeronautics-sjc-sao-paulo", "policy_menu")
+    assert all("complex_products" not in str(c) for r in menu["rows"] for c in r)
+    targets = {r[2]: r[3] for r in _table(folder, "footwear-campina-grande", "policy_menu")["rows"]}
+    assert targets["Promote access to new markets and value chains"] == "EE: market access; Functional upgrading"
+
+
+def test_weak_points_are_measured_against_the_sector(pages):
+    """Salmon is at or above its sector's mean on every type (functional and intersectoral 2, the
+    top of the sector): no weak point, no Table 10.1 action; the rule is stated on the page."""
+    folder, _ = pages
+    for cid in ("salmon-region-austral", "sugar-valle-del-cauca"):
+        section = _section((folder / f"{cid}.md").read_text(encoding="utf-8"), "Policy priorities",
+                           end="[All cases]")
+        assert casepages.WEAK_RULE in section
+        assert "at or above its sector" in section and "Weak point" not in section
+        menu = _table(folder, cid, "policy_menu")
+        assert [r[0] for r in menu["rows"]] == ["10.2"] * len(menu["rows"]) and menu["rows"]
+    # a case below its sector's mean: the item furthest below it, with both numbers
+    section = _section((folder / "footwear-campina-grande.md").read_text(encoding="utf-8"), "Policy priorities",
+                       end="[All cases]")
+    assert "Weak point\\: Functional upgrading \\(scored 0 against a sector mean of 0\\.75\\)" in section
+
+
+def test_weak_points_rule():
+    from analysis.method import policy
+
+    means = {"upgrading_product": 2.64, "upgrading_process": 2.55, "upgrading_functional": 0.55,
+             "upgrading_intersectoral": 0.36}
+    salmon = {"sector": "natural_resource", "upgrading_product": 3, "upgrading_process": 3,
+              "upgrading_functional": 2, "upgrading_intersectoral": 2}
+    assert policy.weakest_components(salmon) == ["upgrading_functional", "upgrading_intersectoral"]  # own lowest
+    assert policy.weak_points(salmon, means) == []  # but above the sector everywhere
+    low = dict(salmon, upgrading_product=2, upgrading_process=1.5, upgrading_functional=0)
+    assert policy.weak_points(low, means) == ["upgrading_process"]  # 1.05 below, the furthest
+    tie = dict(salmon, upgrading_product=2.14, upgrading_process=2.05)
+    assert policy.weak_points(tie, means) == ["upgrading_product", "upgrading_process"]
+    # unknown is not weak; an item without a sector mean (CE components) is not compared
+    assert policy.weak_points({"upgrading_product": float("nan"), "ee_information": 0}, means) == []
+
+
+def test_software_pages_have_no_empty_scores_table(pages):
+    """A case whose sector has no score at all gets no table of dashes (and so no citation entry
+    for it: the citation page lists the registered tables of the manifest)."""
+    folder, _ = pages
+    for cid in ("software-joinville", "software-df", "software-guadalajara", "software-aguascalientes",
+                "software-monterrey"):
+        md = (folder / f"{cid}.md").read_text(encoding="utf-8")
+        scores = _section(md, "Scores against the sector")
+        assert "literal-table" not in scores and "no upgrading score for this case" in scores
+        assert "9.4–9.6" not in md
+        d = folder / "downloads" / f"case-{cid}"
+        assert not list(d.glob("*-scores.*"))
+        labels = [i["label"] for i in json.loads((d / "manifest.json").read_text(encoding="utf-8"))["items"]]
+        assert f"case-{cid}-scores" not in labels and f"case-{cid}-chains" in labels
+    # the other pages keep the table, sourced to their sector's own book table
+    scores = _table(folder, "salmon-region-austral", "scores")
+    assert scores["source"].startswith("book Table 9.5, p. ")
+
+
+def test_sources_group_the_works_of_one_printed_label(pages):
+    folder, _ = pages
+    md = (folder / "copper-cuajone-toquepala.md").read_text(encoding="utf-8")
+    bullets = [line for line in _section(md, "Sources").splitlines() if line.startswith("- ")]
+    assert bullets == ["- Torres\\-Zorrilla \\(2000\\, 2001\\) "
+                       "{cite:p}`torreszorrilla2000estrategia,torreszorrilla2001complejo`"]
+    refs = pd.read_csv(ROOT / "data" / "case_references.csv", dtype=str, keep_default_na=False)
+    for cid, part in refs.groupby("case_id", sort=False):
+        md = (folder / f"{cid}.md").read_text(encoding="utf-8")
+        bullets = [line for line in _section(md, "Sources").splitlines() if line.startswith("- ")]
+        assert len(bullets) == part["as_printed"].nunique(), cid
+        for printed, keys in part.groupby("as_printed", sort=False)["bibkey"]:
+            assert any(f"{{cite:p}}`{','.join(keys)}`" in b for b in bullets), (cid, printed)
+
+
+def test_index_upgrading_sum_only_when_all_four_types_are_scored(pages):
+    folder, _ = pages
+    stem = Page("case-index").file_name("published_cases")
+    spec = json.loads((folder / "downloads" / "case-index" / f"{stem}.table.json").read_text(encoding="utf-8"))
+    col = spec["columns"].index("Upgrading (sum of 4 types)")  # the header the filter script reads
+    cells = {r[0]["doc"].rsplit("/", 1)[1]: r[col] for r in spec["rows"]}
+    assert cells["garment-bucaramanga"] == "3 (functional N/A)"
+    assert cells["textile-itaji"] == "7" and cells["software-monterrey"] == "–"
+    # every cell starts with its number (or is a dash), so the filter still orders its options by value
+    assert all(re.match(r"^(\d+(\.\d+)?( \(.+ N/A\))?|–)$", c) for c in cells.values()), cells
+    assert "only when all four are scored" in (folder / "index.md").read_text(encoding="utf-8")
+    js = (ROOT / "_static" / "case_index.js").read_text(encoding="utf-8")
+    assert '"Upgrading (sum of 4 types)"' in js
+
+
+def test_sources_are_grouped_in_the_order_of_the_references_file():
+    """One entry per printed label, labels and keys in file order (the label is escaped when shown)."""
+    refs = pd.DataFrame({"case_id": ["x", "x", "x"], "bibkey": ["a1", "a2", "b1"],
+                         "as_printed": ["{{ evil }} (2000, 2001)", "{{ evil }} (2000, 2001)", "Other (1999)"]})
+    assert casepages._group_sources(refs) == [("{{ evil }} (2000, 2001)", ["a1", "a2"]), ("Other (1999)", ["b1"])]

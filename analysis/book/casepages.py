@@ -13,9 +13,11 @@ Every page has the same template: scores and codes against the case's sector
 ``formats``), its value chains, its sources linked to the bibliography
 (``data/case_references.csv``), every book table it appears in with printed
 pages (``data/reconciliation.csv`` through :func:`analysis.io.bookref.book_ref`),
-its reconciliation notes (name variants), the Table 9.3 and regression context,
-and the Chapter 10 policy menu aimed at its weakest points
-(:mod:`analysis.method.policy`). New cases add their coder's justifications.
+its reconciliation notes (name variants), the Table 9.3 and regression context
+(which of the regression page's five outcome models use the case, and why not the
+others: :func:`regression_use`), and the Chapter 10 policy menu aimed at its weak
+points against its sector (:func:`analysis.method.policy.weak_points`). New cases
+add their coder's justifications.
 
 Labels are stable: ``case-<case_id>`` for the page, ``case-<case_id>-<name>``
 for its tables and figure. Case text is data: it reaches MyST only through
@@ -44,7 +46,7 @@ from analysis.paths import ROOT
 
 CASES_DIR = "chapters/cases"
 #: bump when the page template changes in a way the code hash would not show
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 _BIBKEY = re.compile(r"^[A-Za-z0-9_.:+-]{1,80}$")
 SCREEN_DPI = 100
 
@@ -98,15 +100,19 @@ class _Context:
             _BASE.clear()
             data = load_book_data()
             published = with_indices(data.cases)
-            _BASE[key] = {"data": data, "published": published,
+            _BASE[key] = {"data": data, "published": published, "regression": regression_use(data.cases),
                           "refs": pd.read_csv(ROOT / "data" / "case_references.csv", dtype=str, keep_default_na=False),
                           "t101": policy.read_table_10_1(), "t102": policy.read_table_10_2(),
                           "figures": _SectorFigures(published)}
         b = _BASE[key]
         self.data, self.published, self.refs = b["data"], b["published"], b["refs"]
         self.t101, self.t102, self.figures = b["t101"], b["t102"], b["figures"]
-        _, _, new = ext.load_samples(cases_dir, self.data) if cases_dir else (None, None, self.data.cases.iloc[0:0])
+        _, extended, new = ext.load_samples(cases_dir, self.data) if cases_dir else (None, None, self.data.cases.iloc[0:0])
         self.new = with_indices(new) if len(new) else new
+        # which models use each case: the published sample's for published cases, the
+        # extended sample's (published plus new cases) for new ones
+        self.regression = b["regression"]
+        self.regression_extended = regression_use(extended) if len(new) else {}
         self.raw_new = new
         self.rec = self.data.reconciliation
         self.t93 = self.data.table_9_3
@@ -149,6 +155,121 @@ def _sync_tree(src: Path, dest: Path) -> int:
 
 
 # ---------------------------------------------------------------- one page
+
+def regression_use(sample: pd.DataFrame) -> dict[str, dict]:
+    """For each case of ``sample``: the outcome models of the regression page it is used in,
+    and the variables it lacks for the others.
+
+    The regression page's own rule (:mod:`analysis.report.regression_pages`): its frame
+    (:func:`~analysis.report.regression_pages.analysis_frame`), its regressors (CE degree,
+    global quasi-hierarchy and the scored sectors' dummies,
+    :func:`~analysis.report.regression_pages.page_regressors`) and listwise deletion over
+    each model's variables (:func:`analysis.stats.variables.listwise`, as
+    :func:`analysis.stats.models.fit_models` does), over the page's five outcomes.
+    Returns ``{case_id: {"used": [outcomes], "left_out": [outcomes], "missing": [variables],
+    "why": plain words}}``, the why in the words of the regression page's table of cases
+    left out (:func:`~analysis.report.regression_pages._why`).
+    """
+    from analysis.report import regression_pages as rp
+    from analysis.stats import models
+    from analysis.stats.variables import VARIABLES, listwise
+
+    frame = rp.analysis_frame(sample)
+    outcomes = list(models.OUTCOMES)
+    regressors = rp.page_regressors(frame, outcomes)
+    missing: dict[str, dict[str, list[str]]] = {cid: {} for cid in frame["case_id"]}
+    for o in outcomes:
+        _, dropped = listwise(frame, [models.OUTCOMES[o], *regressors])
+        for cid, miss in zip(dropped["case_id"], dropped["missing"]):
+            missing[cid][o] = [m.strip() for m in miss.split(",") if m.strip()]
+    order = list(VARIABLES)
+    out = {}
+    for _, row in frame.iterrows():
+        cid = row["case_id"]
+        left = [o for o in outcomes if o in missing[cid]]
+        vars_ = sorted({v for o in left for v in missing[cid][o]},
+                       key=lambda v: order.index(v) if v in order else len(order))
+        out[cid] = {"used": [o for o in outcomes if o not in missing[cid]], "left_out": left,
+                    "missing": vars_, "why": rp._why(vars_, row) if vars_ else ""}
+    return out
+
+
+def _models(outcomes: list[str]) -> str:
+    """'the product, process and intersectoral models' (the regression page's outcome names)."""
+    names = list(outcomes)
+    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"the {text} model" + ("s" if len(names) > 1 else "")
+
+
+_NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def regression_text(use: dict, is_new: bool = False) -> str:
+    """The sentence of a case page saying which outcome models of the regression page use the
+    case and, for the others, why not (``use``: one case's entry of :func:`regression_use`)."""
+    where = ("the extended-sample models of {doc}`../regression` (published cases plus new cases; the "
+             "published estimates never include a new case)" if is_new else "{doc}`../regression`")
+    used, left = use["used"], use["left_out"]
+    n = _NUMBER_WORDS.get(len(used) + len(left), str(len(used) + len(left)))
+    if not left:
+        return (f"In {where}, the case is used in all {n} outcome models ({', '.join(used)}): its CE degree, "
+                "its quasi-hierarchy governance code and the four upgrading scores are all known.")
+    if not used:
+        return f"In {where}, the case is left out of all {n} outcome models ({', '.join(left)}): {use['why']}."
+    return (f"In {where}, the case is used in {_models(used)} and left out of {_models(left)}: "
+            f"{use['why']}.")
+
+
+#: the rule of a case's weak points, stated on every page (analysis.method.policy.weak_points)
+WEAK_RULE = ("Rule: a weak point is the item on which the case falls furthest below the mean of its "
+             "sector's published cases (ties kept; upgrading types and collective-efficiency components "
+             "ranked apart), so an item at or above that mean is never called weak.")
+
+
+def weak_points_text(row: dict, sector_cases: pd.DataFrame) -> str:
+    """The case page's sentence on the case's weak points (MyST, labels escaped): which they are,
+    with score and sector mean, or that there is none and why."""
+    from analysis.method import policy
+    from analysis.vocab import CE_COMPONENTS
+
+    means = policy.sector_means(sector_cases)
+    weak = policy.weak_points(row, means)
+    if weak:
+        text = (("Weak point: " if len(weak) == 1 else "Weak points: ")
+                + "; ".join(policy.weak_point_text(row, means, w) for w in weak) + ".")
+    elif policy.comparable_items(row, means):
+        text = ("The case scores at or above its sector's published mean on every item it is scored on, so "
+                "no weak point is named and no action of Table 10.1 is picked; the sector's priorities "
+                "still apply.")
+    else:
+        text = ("No score of the case can be set against a published sector mean, so no weak point is "
+                "named and no action of Table 10.1 is picked; the sector's priorities still apply.")
+    if any(not pd.isna(row.get(c)) and c not in means for c in CE_COMPONENTS if c in row):
+        text += (" The book publishes no collective-efficiency component per case, so the case's components "
+                 "have no sector mean to be set against and none is called weak.")
+    return escape.myst(text)
+
+
+def _group_sources(refs: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """(printed label, its BibTeX keys) of a case's sources, one per printed label, labels and
+    keys in the order of data/case_references.csv."""
+    out: dict[str, list[str]] = {}
+    for printed, key in zip(refs["as_printed"], refs["bibkey"]):
+        keys = out.setdefault(printed, [])
+        if key not in keys:
+            keys.append(key)
+    return list(out.items())
+
+
+def _has_any_score(case: pd.Series, sector_cases: pd.DataFrame) -> bool:
+    """Whether the case or a published case of its sector has an upgrading score or a CE degree
+    (the scores table has something to show)."""
+    from analysis.vocab import UPGRADING_COLUMNS
+
+    cols = [*UPGRADING_COLUMNS, "ce_degree"]
+    return (any(not pd.isna(case.get(c)) for c in cols)
+            or bool(sector_cases[cols].notna().to_numpy().any()))
+
 
 def _scores_table(case: pd.Series, sector_cases: pd.DataFrame) -> pd.DataFrame:
     from analysis.vocab import UPGRADING_TYPES
@@ -271,7 +392,7 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
     from analysis.io.bookref import book_ref
     from analysis.method import policy
     from analysis.report.present import Page
-    from analysis.vocab import SECTOR_LABELS, category_label
+    from analysis.vocab import SECTOR_LABELS, UPGRADING_TABLE, category_label
 
     is_new = case_id in set(ctx.new["case_id"]) if len(ctx.new) else False
     frame = ctx.new if is_new else ctx.published
@@ -304,22 +425,31 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
             L += [f"Notes: {m(case.get('notes'))}", ""]
 
         L += ["## Scores against the sector", ""]
-        L.append(page.table(_scores_table(case, sector_cases), "scores",
-                            f"Upgrading scores and CE degree of the case against the published {SECTOR_LABELS[sector].lower()} cases",
-                            "book Tables 9.4–9.6 and 9.1" + (" and the case file" if is_new else "")))
+        # the sector's per-case table of the book (9.4, 9.5 or 9.6: scores and CE degrees)
+        table_no = UPGRADING_TABLE.get(sector)
+        book_source = f"book {book_ref(table_no)}" if table_no else "the book"
+        has_table = _has_any_score(case, sector_cases)
+        if has_table:  # not a table of nothing but dashes (the software cases and their sector)
+            L.append(page.table(_scores_table(case, sector_cases), "scores",
+                                f"Upgrading scores and CE degree of the case against the published {SECTOR_LABELS[sector].lower()} cases",
+                                book_source + (" and the case file" if is_new else "")))
         if scored:
             caption = (f"Upgrading scores of this case (diamond) against the published cases of the "
                        f"{SECTOR_LABELS[sector].lower()} sector (dots; bar: mean).")
-            label = page._register("figure", "against_sector", caption, "book Tables 9.4–9.6",
+            label = page._register("figure", "against_sector", caption, book_source,
                                    [page._rel(f"against_sector.{e}") for e in formats])
             extra = [e for e in formats if e != "png"]
             links = "".join(f" {{download}}`{e.upper()} <{page._rel('against_sector.' + e)}>`" for e in extra)
             L += [f"```{{figure}} {page._rel('against_sector.png')}", f":name: {label}",
                   ":alt: Strip plot of the sector's upgrading scores with this case highlighted", ":width: 100%", "",
                   m(caption) + (" Download:" + links if links else ""), "```", ""]
-        else:
+        elif has_table:
             L += [("The case file gives" if is_new else "The book publishes") + " no upgrading score for this "
                   "case, so there is nothing to plot against its sector.", ""]
+        else:
+            L += [("The case file gives" if is_new else "The book publishes") + " no upgrading score for this "
+                  "case, nor a CE degree, and none for any published case of its sector, so there is no table "
+                  "or plot of scores against the sector.", ""]
 
         L += ["## Value chains", ""]
         L.append(page.table(_chains_table(case, sector_cases), "chains",
@@ -329,26 +459,35 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
         if is_new:
             from analysis.io.newcases import justifications_long
             from analysis.method.indices import EE_COMPONENTS, JA_COMPONENTS
+            from analysis.vocab import column_label
 
             just = justifications_long(ctx.raw_new[ctx.raw_new["case_id"] == case_id]).drop(columns="case_id")
             L += ["## Scores and their justifications", ""]
-            L.append(page.table(just, "justifications", "Every score of the case with the coder's justification",
-                                f"case file {Path(escape.text(case.get('source_file'))).name}"))
+            # shown with the fields' labels; the download keeps the case file's field names
+            shown = just.assign(field=[column_label(f) for f in just["field"]],
+                                value=[SECTOR_LABELS.get(v, v) if f == "sector" else v
+                                       for f, v in zip(just["field"], just["value"])])
+            L.append(page.table(shown, "justifications", "Every score of the case with the coder's justification",
+                                f"case file {Path(escape.text(case.get('source_file'))).name}", data=just))
             comps = pd.DataFrame({"component": [*EE_COMPONENTS, *JA_COMPONENTS],
                                   "group": ["external economies"] * 4 + ["joint action"] * 4,
                                   "score (0-3)": [case.get(c) for c in (*EE_COMPONENTS, *JA_COMPONENTS)]})
             L += ["## Collective efficiency", ""]
-            L.append(page.table(comps, "ce_components", "Collective-efficiency components of the case", "the case file"))
+            L.append(page.table(comps.assign(component=[column_label(c) for c in comps["component"]]),
+                                "ce_components", "Collective-efficiency components of the case", "the case file",
+                                data=comps))
             L += [f"CE index: {_fmt(case.get('ce_index'))} (scale 0–12); CE degree: "
                   f"{m(_fmt(case.get('ce_degree')))}.", ""]
 
         L += ["## Sources", ""]
         refs = ctx.refs[ctx.refs["case_id"] == case_id]
         if len(refs):
-            for _, r in refs.iterrows():
-                key = r["bibkey"]
-                cite = f" {{cite:p}}`{key}`" if _BIBKEY.match(key) else ""
-                L.append(f"- {m(r['as_printed'])}{cite}")
+            # one bullet per printed label, with all its works ("Vargas (2001a, 2001b)" cites two),
+            # in the order of data/case_references.csv
+            for printed, keys in _group_sources(refs):
+                keys = [k for k in keys if _BIBKEY.match(k)]
+                cite = f" {{cite:p}}`{','.join(keys)}`" if keys else ""
+                L.append(f"- {m(printed)}{cite}")
             L += ["", "Full entries: {doc}`../../bibliography`.", ""]
         else:
             L += [f"As given by the case file: {m(case.get('sources'))}" if is_new else
@@ -384,40 +523,49 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
             L += ["## Table 9.3 and regression context", ""]
             L.append(page.table(tt, "table93", f"Table 9.3's labels for the {SECTOR_LABELS[sector].lower()} sector",
                                 book_ref("9.3")))
-        complete = all(not pd.isna(case.get(c)) for c in
-                       ("ce_degree", "upgrading_product", "upgrading_process", "upgrading_functional"))
-        L += ["How these labels hold against the case scores: {doc}`../table93`. "
-              + ("The case has a CE degree and upgrading scores, so it "
-                 + ("enters the extended-sample regressions" if is_new else "is in the sample")
-                 + " of {doc}`../regression`." if complete else
-                 "The case lacks a CE degree or an upgrading score, so it is not in the regression sample "
-                 "({doc}`../regression`)."), ""]
+        use = (ctx.regression_extended if is_new else ctx.regression)[case_id]
+        L += ["How these labels hold against the case scores: {doc}`../table93`. A model of the regression "
+              "page uses a case only when its outcome and every explanatory variable (CE degree, global "
+              "quasi-hierarchy, sector) are known. " + regression_text(use, is_new), ""]
 
         L += ["## Policy priorities for this case (book Chapter 10)", "",
               "The book's sectoral priorities (Table 10.2) for the case's sector, and the actions of its menu "
-              "(Table 10.1) aimed at the case's weakest rated components and upgrading types.", ""]
+              "(Table 10.1) aimed at the case's weak points.", "", WEAK_RULE, ""]
         row = dict(case.to_dict(), case_id=case_id)
-        weak = policy.weakest_components(row)
-        L += ["Weakest rated items: " + (", ".join(f"`{w}`" for w in weak) if weak else "none rated") + ".", ""]
-        menu = policy.policy_menu_for_case(row, ctx.t101, ctx.t102)
+        L += [weak_points_text(row, sector_cases), ""]
+        menu = policy.policy_menu_for_weak_points(row, policy.sector_means(sector_cases), ctx.t101, ctx.t102)
         L.append(page.table(menu, "policy_menu", "Policy priorities and menu actions for the case",
                             "book Tables 10.1 and 10.2 (data/policy/), matched by analysis/method/policy.py"))
         L += ["", "[All cases](index.md)", ""]
         Path(f"{case_id}.md").write_text("\n".join(L), encoding="utf-8")
 
 
+def upgrading_sum_text(case) -> str:
+    """The case index's upgrading cell: the sum of the four types when all four are scored (the
+    regression's ``upgrading_sum``), else the partial sum marked with the types not scored
+    ("3 (functional N/A)"), "–" when none is. The cell starts with the number, so the index's
+    filter (``_static/case_index.js``) still sorts its options by value."""
+    from analysis.vocab import UPGRADING_TYPES
+
+    vals = {t: case.get(f"upgrading_{t}") for t in UPGRADING_TYPES}
+    known = {t: float(v) for t, v in vals.items() if v is not None and not pd.isna(v)}
+    if not known:
+        return "–"
+    total = f"{sum(known.values()):g}"
+    gaps = [t for t in UPGRADING_TYPES if t not in known]
+    return total if not gaps else f"{total} ({', '.join(gaps)} N/A)"
+
+
 def _index_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(shown rows with link cells, plain rows for the CSV) of the case index."""
-    from analysis.vocab import SECTOR_LABELS, UPGRADING_TYPES
+    from analysis.vocab import SECTOR_LABELS
 
     rows = []
     for _, c in frame.iterrows():
-        ups = [c.get(f"upgrading_{t}") for t in UPGRADING_TYPES]
-        ups = [u for u in ups if u is not None and not pd.isna(u)]
         rows.append({"Case": {"text": escape.one_line(c["name"]), "doc": "/" + page_doc(c["case_id"])},
                      "Sector": SECTOR_LABELS[c["sector"]], "Country": escape.one_line(c["country"]),
                      "CE degree": _fmt(c["ce_degree"] if not pd.isna(c["ce_degree"]) else None),
-                     "Upgrading (sum of 4 types)": f"{sum(ups):g}" if ups else "–"})
+                     "Upgrading (sum of 4 types)": upgrading_sum_text(c)})
     shown = pd.DataFrame(rows, columns=["Case", "Sector", "Country", "CE degree", "Upgrading (sum of 4 types)"])
     plain = shown.assign(Case=[r["Case"]["text"] for r in rows], case_id=list(frame["case_id"]))
     return shown, plain
@@ -467,6 +615,11 @@ def _index_page(ctx: _Context, out: Path) -> None:
             "reconciliation notes, Table 9.3 and regression context and the Chapter 10 policy menu. "
             "Filter the lists below by sector, country, CE degree or upgrading (the filters work offline; "
             "without JavaScript the full tables are shown).", "",
+            "The upgrading column is the sum of the four upgrading scores (product, process, functional, "
+            "intersectoral; 0–12) only when all four are scored, as in the regressions. When a type is not "
+            "scored it shows the sum of the others marked with what is missing, for example "
+            "3 (functional N/A), which is not comparable with a full sum; a case without any score "
+            "shows –.", "",
             '```{raw} html', '<div id="case-filters" class="case-filters" hidden></div>', '```', ""]
     for t in tables:
         text += [t, ""]  # _static/case_index.js: jupyter-book adds the _static scripts to every page
