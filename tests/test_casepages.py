@@ -293,7 +293,6 @@ def test_weak_points_rule():
              "upgrading_intersectoral": 0.36}
     salmon = {"sector": "natural_resource", "upgrading_product": 3, "upgrading_process": 3,
               "upgrading_functional": 2, "upgrading_intersectoral": 2}
-    assert policy.weakest_components(salmon) == ["upgrading_functional", "upgrading_intersectoral"]  # own lowest
     assert policy.weak_points(salmon, means) == []  # but above the sector everywhere
     low = dict(salmon, upgrading_product=2, upgrading_process=1.5, upgrading_functional=0)
     assert policy.weak_points(low, means) == ["upgrading_process"]  # 1.05 below, the furthest

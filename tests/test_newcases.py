@@ -524,52 +524,10 @@ def case_row(**scores) -> dict:
     return row
 
 
-def test_weakest_components_keeps_ties_and_ranks_groups_separately():
-    row = case_row(ee_labour_market=2, ee_local_inputs=1, ee_information=1, ee_market_access=3,
-                   ja_vertical_backward=2, ja_vertical_forward=1.5, ja_horizontal_bilateral=2,
-                   ja_horizontal_multilateral=2, upgrading_product=2, upgrading_process=2,
-                   upgrading_functional=0, upgrading_intersectoral=0)
-    assert policy.weakest_components(row) == ["ee_local_inputs", "ee_information",
-                                              "upgrading_functional", "upgrading_intersectoral"]
-
-
-def test_weakest_components_ignores_missing_scores():
-    row = case_row(ee_labour_market=3, ja_horizontal_bilateral=2.5)
-    assert policy.weakest_components(row) == ["ja_horizontal_bilateral"]
-    assert policy.weakest_components(case_row()) == []
-
-
-def test_policy_menu_matches_weakest_components_with_reasons():
-    menu = pd.DataFrame([
-        {"goal": "G1", "action": "Associations", "target": "ja_horizontal_multilateral", "line": 10},
-        {"goal": "G1", "action": "Skills", "target": "ee_labour_market", "line": 11},
-        {"goal": "G2", "action": "Markets", "target": "ee_market_access;upgrading_functional", "line": 12},
-        {"goal": "G2", "action": "Unmapped", "target": "", "line": 13},
-    ])
-    sectors = pd.DataFrame([
-        {"sector": "traditional", "sector_label": "Traditional clusters", "priority": "P1", "line": 20},
-        {"sector": "traditional", "sector_label": "Traditional clusters", "priority": "P2", "line": 20},
-        {"sector": "complex_products", "sector_label": "Complex clusters", "priority": "P3", "line": 21},
-    ])
-    row = case_row(ee_labour_market=2, ee_market_access=1, ja_horizontal_multilateral=1,
-                   upgrading_product=2, upgrading_functional=0.5)
-    out = policy.policy_menu_for_case(row, menu, sectors)
-    assert list(out.columns) == policy.MENU_COLUMNS
-    assert list(out["action"]) == ["P1", "P2", "Associations", "Markets"]
-    assert list(out["table"]) == ["10.2", "10.2", "10.1", "10.1"]
-    reasons = out.set_index("action")["reason"]
-    assert "traditional" in reasons["P1"]
-    assert reasons["Associations"] == ("aims at ja_horizontal_multilateral (scored 1), the case's lowest "
-                                       "collective-efficiency score (tied with ee_market_access)")
-    # one row for an action hitting two weak components, naming both
-    assert "ee_market_access (scored 1)" in reasons["Markets"]
-    assert "upgrading_functional (scored 0.5), the case's lowest upgrading score" in reasons["Markets"]
-
-
 def test_policy_menu_rejects_unknown_sector():
     with pytest.raises(ValueError, match="unknown sector 'mining'"):
-        policy.policy_menu_for_case(case_row(sector="mining"), pd.DataFrame(columns=["target"]),
-                                    pd.DataFrame(columns=["sector"]))
+        policy.policy_menu_for_weak_points(case_row(sector="mining"), {}, pd.DataFrame(columns=["target"]),
+                                           pd.DataFrame(columns=["sector"]))
 
 
 def test_policy_tables_as_transcribed():
@@ -593,18 +551,24 @@ def test_policy_table_with_unknown_target_is_rejected(tmp_path):
 
 
 def test_policy_menu_for_tavara_el_porvenir():
+    """El Porvenir's menu: its sector's Table 10.2 priorities, then the Table 10.1 actions aimed
+    at the upgrading types where it falls below the published traditional cases' means."""
+    from analysis.io.data import load_book_data
+
     case = nc.load_new_cases(EXAMPLES, ()).set_index("case_id").loc["footwear-el-porvenir"]
     case = dict(case, case_id="footwear-el-porvenir")
-    # weakest CE components (1 each) and the only upgrading score (product, 1)
-    assert policy.weakest_components(case) == ["ee_information", "ja_horizontal_multilateral", "upgrading_product"]
-    out = policy.policy_menu_for_case(case, policy.read_table_10_1(), policy.read_table_10_2())
+    cases = load_book_data().cases
+    means = policy.sector_means(cases[cases["sector"] == case["sector"]])
+    weak = policy.weak_points(case, means)
+    assert weak and all(float(case[w]) < means[w] for w in weak)
+    out = policy.policy_menu_for_weak_points(case, means, policy.read_table_10_1(), policy.read_table_10_2())
     assert (out["table"] == "10.2").sum() == 3
-    assert set(out.loc[out["table"] == "10.1", "action"]) == {
-        "Create and enhance trust among firms", "Create and strengthen business associations",
-        "Facilitate the external connections of the cluster",
-        # actions whose targets in data/policy/table_10_1.csv include upgrading_product
-        "Promote innovation", "Attract the chain leaders into the clusters", "Sustain the upgrading of suppliers",
-        "Assist SMEs in meeting international standards"}
+    actions = out[out["table"] == "10.1"]
+    t1 = policy.read_table_10_1().set_index("action")
+    # exactly the actions whose targets name a weak point, each saying which and why
+    expected = {a for a, t in t1["target"].items() if set(t.split(";")) & set(weak)}
+    assert set(actions["action"]) == expected and len(expected) > 0
+    assert actions["reason"].str.contains("furthest below its sector mean").all()
 
 
 def test_cli_refuses_a_published_file_that_is_absent_or_not_a_case_database(tmp_path):

@@ -12,8 +12,8 @@ each with a ``reason`` saying why it was selected. A weak point
 (:func:`weak_points`, what the case pages use) is measured against the case's
 sector: the item on which the case falls furthest below the mean of the
 sector's published cases, so an item at or above that mean is never weak.
-:func:`weakest_components` (the case's own lowest scores, whatever its sector)
-and :func:`policy_menu_for_case` are the earlier, sector-blind reading. This is the project's
+(An earlier, sector-blind reading took the case's own lowest scores as its weak points, so
+a case at the top of its sector could be "weak"; it is gone.) This is the project's
 mechanical reading of the tables, not advice from the book's authors: the book
 insists policy must be context-specific (Ch. 10), so the page should present
 the list as a starting point.
@@ -82,82 +82,6 @@ def read_table_10_2(path: str | Path | None = None) -> pd.DataFrame:
     """Load and validate ``data/policy/table_10_2.csv`` (sector priorities)."""
     frame = pd.read_csv(path or _DATA / "table_10_2.csv", dtype=str, keep_default_na=False)
     return TABLE_10_2_SCHEMA.validate(frame, lazy=True)
-
-
-def _lowest(case_row: Mapping, columns) -> list[str]:
-    """Columns holding the minimum non-missing score, ties kept, in column order."""
-    scores = {c: case_row.get(c) for c in columns}
-    scores = {c: float(v) for c, v in scores.items() if v is not None and not pd.isna(v)}
-    if not scores:
-        return []
-    low = min(scores.values())
-    return [c for c, v in scores.items() if v == low]
-
-
-def weakest_components(case_row: Mapping) -> list[str]:
-    """The case's lowest-scored CE components and lowest-scored upgrading types.
-
-    The two groups are ranked separately (the weakest of the eight
-    collective-efficiency components, then the weakest of the four upgrading
-    types) so that a low upgrading score does not hide the CE component a
-    policy could work on, and vice versa. Ties are all kept. Missing scores
-    are ignored: unknown is not weak. A group with no scores contributes
-    nothing.
-    """
-    return _lowest(case_row, CE_COMPONENTS) + _lowest(case_row, UPGRADING_COLUMNS)
-
-
-def _score_text(case_row: Mapping, component: str) -> str:
-    """'ee_information (scored 1)' for reasons."""
-    v = float(case_row.get(component))
-    return f"{component} (scored {v:g})"
-
-
-def _reason(case_row: Mapping, hits: list[str], group_weakest: list[str], group: str) -> str:
-    """Why an action was picked, naming any other components tied at the minimum."""
-    text = ("aims at " + ", ".join(_score_text(case_row, h) for h in hits)
-            + f", the case's lowest {group} score")
-    others = [w for w in group_weakest if w not in hits]
-    if others:
-        text += f" (tied with {', '.join(others)})"
-    return text
-
-
-def policy_menu_for_case(case_row: Mapping, table_10_1: pd.DataFrame,
-                         table_10_2: pd.DataFrame) -> pd.DataFrame:
-    """Sector priorities and menu actions aimed at the case's weakest components.
-
-    Returns a frame with :data:`MENU_COLUMNS`: first the Table 10.2 priorities
-    of the case's sector, then each Table 10.1 action whose target names one of
-    :func:`weakest_components` (one row per action, the reason naming every
-    weak component it addresses). ``line`` points into the book text.
-    """
-    sector = case_row.get("sector")
-    if sector not in SECTORS:
-        raise ValueError(f"case {case_row.get('case_id')!r}: unknown sector {sector!r}; "
-                         f"allowed: {', '.join(SECTORS)}")
-    rows = []
-    for _, p in table_10_2[table_10_2["sector"] == sector].iterrows():
-        rows.append({"table": "10.2", "goal": p["sector_label"], "action": p["priority"],
-                     "target": "", "line": int(p["line"]),
-                     "reason": f"priority for {p['sector_label'].lower()} (case sector: {sector})"})
-    weak = weakest_components(case_row)
-    weak_ce = [w for w in weak if w in CE_COMPONENTS]
-    for _, a in table_10_1.iterrows():
-        hits = [w for w in weak if w in _split(a["target"])]
-        if not hits:
-            continue
-        parts = []
-        ce_hits = [h for h in hits if h in weak_ce]
-        up_hits = [h for h in hits if h not in weak_ce]
-        weak_up = [w for w in weak if w not in weak_ce]
-        if ce_hits:
-            parts.append(_reason(case_row, ce_hits, weak_ce, "collective-efficiency"))
-        if up_hits:
-            parts.append(_reason(case_row, up_hits, weak_up, "upgrading"))
-        rows.append({"table": "10.1", "goal": a["goal"], "action": a["action"],
-                     "target": a["target"], "line": int(a["line"]), "reason": "; ".join(parts)})
-    return pd.DataFrame(rows, columns=MENU_COLUMNS)
 
 
 # ---------------------------------------------------------------- weak points against the sector
@@ -233,7 +157,9 @@ def policy_menu_for_weak_points(case_row: Mapping, means: Mapping[str, float], t
                                 table_10_2: pd.DataFrame, label=column_label) -> pd.DataFrame:
     """Sector priorities and the menu actions aimed at the case's :func:`weak_points`.
 
-    The frame of :func:`policy_menu_for_case` (columns :data:`MENU_COLUMNS`), written for
+    Columns :data:`MENU_COLUMNS`: first the Table 10.2 priorities of the case's sector, then
+    each Table 10.1 action whose target names a weak point (one row per action, the reason
+    naming every weak point it addresses); ``line`` points into the book text. Written for
     readers: targets and reasons name items by ``label`` (data/labels.csv), the sector by its
     label, and each reason gives the case's score beside its sector's mean.
     """
