@@ -133,7 +133,8 @@ def refused_text(results) -> str:
     refused = [r for r in results if not r.estimable]
     if not refused:
         return ""
-    return ("\n".join(f"- **{r.outcome}, {models.KINDS[r.kind].lower()}**: {escape.myst(r.reason)}." for r in refused)
+    return ("\n".join(f"- **{r.outcome}, {models.KINDS[r.kind].lower()}**: {escape.myst(rp.in_words(r.reason))}."
+                      for r in refused)
             + "\n\nSeparation means that some combination of the regressors sorts the cases into the outcome "
               "categories without overlap, so the likelihood keeps growing as the coefficients grow and has no "
               "maximum. OLS has no such problem and is reported for the same outcome.")
@@ -208,7 +209,8 @@ def estimates_section(page, p: RegressionPage) -> tuple[str, dict]:
         rp.publish_table(page, p.pub, "regression_table",
                          "Upgrading regressed on collective efficiency, global quasi-hierarchy and sector (published cases)",
                          "data/cases.csv; analysis/stats/models.py", note=p.pub.note),
-        page.table(rp.show_p(coefs, ["p", "p_robust"]), "regression_coefficients",
+        page.table(rp.show_p(coefs.assign(term=coefs["term"].map(lambda t: rp.SHORT_LABELS.get(t, t))),
+                             ["p", "p_robust"]), "regression_coefficients",
                    "Every estimated coefficient at full precision (the numbers the R replication is compared with)",
                    "data/cases.csv; analysis/stats/models.py; replication/regressions.R", data=coefs, note=p.pub.note)]), {}
 
@@ -267,8 +269,9 @@ def seeds_section(page, p: RegressionPage, *, seed: int, check_seeds: str, n_per
         return "", {}
     stab = robustness.seed_stability(p.pub.frame, p.outcomes, p.pub.regressors, seeds, n_perm=n_perm,
                                      n_boot=n_boot)
-    return page.table(stab, "seed_stability", "Resampling conclusions under other master seeds (changes against the "
-                      "page's seed)", "analysis/stats/robustness.py (seed_stability)"), {}
+    shown = stab.assign(**{c: stab[c].map(rp.in_words) for c in stab.columns if stab[c].dtype == object})
+    return page.table(shown, "seed_stability", "Resampling conclusions under other master seeds (changes against the "
+                      "page's seed)", "analysis/stats/robustness.py (seed_stability)", data=stab), {}
 
 
 def estimability_section(page, p: RegressionPage) -> tuple[str, dict]:

@@ -315,11 +315,23 @@ def variable_table(regressors, outcomes) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def in_words(text) -> str:
+    """``text`` (a model's reason, a list of regressors) with variable names replaced by their
+    short labels ("sector_complex_products" -> "Complex products"), for readers."""
+    import re
+
+    if not isinstance(text, str):
+        return text
+    return re.sub(r"\b[a-z]+(?:_[a-z0-9]+)+\b", lambda m: MISSING_LABELS.get(m.group(0), m.group(0)), text)
+
+
 def estimability(results: list[models.ModelResult]) -> pd.DataFrame:
     """:func:`analysis.stats.models.estimability_report` without the (long) list of dropped cases,
-    which :func:`sample_report` gives once per case."""
+    which :func:`sample_report` gives once per case; variables named in words."""
     rep = models.estimability_report(results)
     rep["estimated"] = np.where(rep["estimable"], "yes", "no")
+    rep["reason"] = rep["reason"].map(in_words)
+    rep["dropped_regressors"] = rep["dropped_regressors"].map(in_words)
     return rep[["outcome", "model", "estimated", "n", "reason", "dropped_regressors"]]
 
 
