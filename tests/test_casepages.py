@@ -356,3 +356,16 @@ def test_sources_are_grouped_in_the_order_of_the_references_file():
     refs = pd.DataFrame({"case_id": ["x", "x", "x"], "bibkey": ["a1", "a2", "b1"],
                          "as_printed": ["{{ evil }} (2000, 2001)", "{{ evil }} (2000, 2001)", "Other (1999)"]})
     assert casepages._group_sources(refs) == [("{{ evil }} (2000, 2001)", ["a1", "a2"]), ("Other (1999)", ["b1"])]
+
+
+def test_means_note_quotes_the_book_and_the_data(book_data):
+    """The note under each case's scores table quotes Table 9.4's printed functional average
+    and the mean of the scored cases; both must be what the data say."""
+    printed = pd.read_csv(ROOT / "data" / "book" / "printed_values.csv", dtype=str)
+    p = printed[(printed["table"] == "9.4") & (printed["row"] == "Average") & (printed["column"] == "Functional upgrading")]
+    trad = book_data.cases[book_data.cases["sector"] == "traditional"]
+    scored_mean = pd.to_numeric(trad["upgrading_functional"], errors="coerce").mean()
+    assert f"prints {p['printed'].iloc[0]} " in casepages.MEANS_NOTE
+    assert f"is {scored_mean:.2f} " in casepages.MEANS_NOTE
+    md = (ROOT / "chapters" / "cross_sector.md").read_text(encoding="utf-8")
+    assert f"prints {p['printed'].iloc[0]} for traditional functional upgrading, {scored_mean:.2f} here" in md

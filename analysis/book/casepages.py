@@ -118,6 +118,11 @@ class _Context:
         self.t93 = self.data.table_9_3
 
 
+#: how the sector means of the case pages differ from the book's averages (said under the table)
+MEANS_NOTE = ("Sector means are over the cases with a score. The book's averages (Tables 9.4–9.6) count a "
+              "score printed N/A as 0 and still count the case, so they can be lower: Table 9.4 prints 0.70 "
+              "for traditional functional upgrading, where the mean of the scored cases is 0.75 (Chapter 9).")
+
 #: Case pages are not in the table of contents (front matter ``orphan: true``): the case
 #: index links each of them. In a toctree, every page's sidebar would resolve the whole
 #: tree of case entries, so Sphinx's cost per page would grow with the number of cases
@@ -432,7 +437,7 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
         if has_table:  # not a table of nothing but dashes (the software cases and their sector)
             L.append(page.table(_scores_table(case, sector_cases), "scores",
                                 f"Upgrading scores and CE degree of the case against the published {SECTOR_LABELS[sector].lower()} cases",
-                                book_source + (" and the case file" if is_new else "")))
+                                book_source + (" and the case file" if is_new else ""), note=MEANS_NOTE))
         if scored:
             caption = (f"Upgrading scores of this case (diamond) against the published cases of the "
                        f"{SECTOR_LABELS[sector].lower()} sector (dots; bar: mean).")
