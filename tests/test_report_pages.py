@@ -317,6 +317,13 @@ def test_sector_page_phrases_follow_what_the_book_scores(book_data):
     assert values == {} and md == (f"By book Table 9.4, the degree of collective efficiency is low in {deg['low']} "
                                    f"clusters, medium in {deg['medium']} and high in {deg['high']}.")
     assert sector_page.degree_sentence(w)[0].startswith("The book publishes no per-case degree")
+    # a degree no cluster has is said in words, not as "high in 0" (complex products)
+    cop = sector_page.Sector.of(book_data.cases, "complex_products").glue_values(book_data.printed)
+    deg = book_data.cases.loc[book_data.cases["sector"] == "complex_products", "ce_degree"].value_counts()
+    assert deg["high"] == 0
+    assert sector_page.degree_sentence(cop)[0] == (f"By book Table 9.6, the degree of collective efficiency is low in "
+                                                   f"{deg['low']} clusters and medium in {deg['medium']}; "
+                                                   "no cluster's is high.")
     assert sector_page.upgrading_section(None, software)[0].startswith("The book does not publish")
 
 

@@ -48,7 +48,7 @@ class Sector:
             "ee_printed": str(row["External economies (EE)"]), "ja_printed": str(row["Joint actions (JA)"]),
             "ce_printed": str(row["Collective Efficiency Index"]),
             "degree_table": f"book Table {self.upgrading_table}" if self.upgrading_table else "the book",
-            "deg_low": fmt.count(int(deg["low"]), "cluster"), "deg_medium": int(deg["medium"]),
+            "deg_low": fmt.count(int(deg["low"]), "cluster"), "deg_low_n": int(deg["low"]), "deg_medium": int(deg["medium"]),
             "deg_high": int(deg["high"]), "has_degrees": bool(self.part["ce_degree"].notna().any()),
             "what_it_shows": what_it_shows(self.has_scores),
         }
@@ -90,8 +90,13 @@ def degree_sentence(v: dict) -> tuple[str, dict]:
     sentence, not counts of zero, and Markdown cannot choose between the two."""
     if not v["has_degrees"]:
         return "The book publishes no per-case degree of collective efficiency for this sector.", {}
-    return (f"By {v['degree_table']}, the degree of collective efficiency is low in {v['deg_low']}, medium "
-            f"in {v['deg_medium']} and high in {v['deg_high']}."), {}
+    counts = {"low": v["deg_low_n"], "medium": v["deg_medium"], "high": v["deg_high"]}
+    said = [(d, n) for d, n in counts.items() if n]
+    parts = [f"{d} in {fmt.count(n, 'cluster') if i == 0 else n}" for i, (d, n) in enumerate(said)]
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    none = [d for d, n in counts.items() if not n]
+    tail = f"; no cluster's is {' or '.join(none)}" if none else ""
+    return f"By {v['degree_table']}, the degree of collective efficiency is {text}{tail}.", {}
 
 
 def unpublished_list(s: Sector) -> tuple[str, dict]:
