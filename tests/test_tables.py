@@ -74,3 +74,15 @@ def test_upgrading_means_grid_lists_sectors_in_the_book_order(book_data):
     assert list(grid["Sector"]) == scored  # not alphabetical: Traditional manufacturing comes first
     trad = book_data.cases[book_data.cases["sector"] == "traditional"]["upgrading_product"].dropna()
     assert grid.set_index("Sector").loc[SECTOR_LABELS["traditional"], "product"] == trad.mean()
+
+
+def test_table_9_3_footnotes_give_the_markers_a_view_shows(book_data):
+    t93 = tables.table_9_3(book_data.table_9_3)
+    notes = book_data.table_9_3_notes
+    whole = tables.table_9_3_footnotes(t93, notes)
+    assert all(f"[{m}] {t}" in whole for m, t in zip(notes["marker"], notes["note"]))  # every marker is used
+    one = t93[["Dimension", t93.columns[1]]]
+    text = tables.table_9_3_footnotes(one, notes)
+    shown = " ".join(map(str, one.to_numpy().ravel()))
+    assert all((f"[{m}]" in text) == (f"[{m}]" in shown) for m in notes["marker"])
+    assert tables.table_9_3_footnotes(t93[["Dimension"]], notes) == ""

@@ -183,6 +183,14 @@ def table_9_6(cases, reconciliation):
     return upgrading_table(cases, reconciliation, "9.6")
 
 
+def table_9_3_footnotes(shown: pd.DataFrame, notes: pd.DataFrame) -> str:
+    """The book's footnotes to the Table 9.3 cells in ``shown`` (a view of :func:`table_9_3`),
+    as one line for the table's note: "[a] ...; [b] ...", only the markers that appear."""
+    text = " ".join(str(v) for v in shown.to_numpy().ravel())
+    used = [(m, t) for m, t in zip(notes["marker"], notes["note"]) if f"[{m}]" in text]
+    return ("Footnotes of the book: " + "; ".join(f"[{m}] {t}" for m, t in used)) if used else ""
+
+
 def table_9_3(t93: pd.DataFrame) -> pd.DataFrame:
     """Table 9.3: learning and upgrading patterns, sectors as columns, labels as printed."""
     row_names = {
