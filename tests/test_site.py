@@ -129,7 +129,7 @@ def test_case_study_pages(site, page, badges, figures):
 def test_trade_page_lists_disagreements_and_keeps_na_missing(site):
     html = (site / "chapters/ch08_trade.html").read_text(encoding="utf-8")
     # hand-checked against PROVENANCE_ch8.md: Chile (Atlantic, line 2868) and Mexico (bedroom, line 3000)
-    assert "Line 2868" in html and "Line 3000" in html
+    assert "text line 2868" in html and "text line 3000" in html
     assert "unclassifiable" in html and "disagree" in html and "not stated" in html
     page = site / "chapters/ch08_trade.html"
     href = next(h for h in parse(page).hrefs if h.endswith("/ch08-table-8-2.csv"))

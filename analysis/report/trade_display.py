@@ -14,6 +14,7 @@ import pandas as pd
 from analysis import escape
 from analysis.method import trade
 from analysis import theme
+from analysis.io.bookref import line_ref
 
 if TYPE_CHECKING:  # matplotlib is imported by the figure function, only when it draws
     from matplotlib.figure import Figure
@@ -173,7 +174,8 @@ def disagreements(comparison: pd.DataFrame, classified: pd.DataFrame, rule_varia
     for r in m.to_dict("records"):
         for rule, name in (("table81", "the Table 8.1 rule"), (kr, "Kaplinsky–Readman")):
             if r[f"{rule}_vs_text"] == "disagree":
-                out.append(f"Line {int(r['line'])}: the text reads {r['country']} in Table {r['table']} {r['panel']} "
+                out.append(f"On {line_ref(int(r['line']))} (text line {int(r['line'])}), the chapter reads "
+                           f"{r['country']} in Table {r['table']} {r['panel']} "
                            f"as '{r['verdict_in_text']}'; {name} gives '{r[rule]}' ({r[rule + '_reason']}).")
     return out
 
