@@ -407,3 +407,18 @@ def test_data_dictionary_values_follow_the_vocabulary(in_tmp):
     sections = dictionary_page.file_sections(Page("dictionary"), show_checks=False)
     assert [md for md, _ in sections[::2]] == [f"### `data/{name}`" for name in SCHEMAS]
     assert "Rule" not in table_json(sections[1][0])["columns"] and "rule" not in table_json(sections[1][0])["columns"]
+
+
+def test_reconciliation_view_cites_pages_and_names_cases(book_data):
+    from analysis.report import caselinks, caselist_page
+
+    shown, rows = caselist_page.reconciliation_view(book_data.reconciliation, book_data.cases, show_all=False)
+    assert list(shown.columns) == ["Book table", "Printed as", "Case", "Decision", "Evidence"]
+    assert shown["Book table"].str.fullmatch(r"Table \d+\.\d+, p\. \d+").all()
+    assert rows["evidence"].notna().all() and len(rows) == len(shown) and "line" in rows  # the download keeps it
+    names = dict(zip(book_data.cases["case_id"], book_data.cases["name"]))
+    assert list(shown["Case"]) == [names[c] for c in rows["case_id"]]
+    linked = caselinks.link_rows(shown, rows)  # what Page.table does: the name links to the case page
+    assert all(cell["doc"] == f"/chapters/cases/{c}" for cell, c in zip(linked["Case"], rows["case_id"]))
+    every, _ = caselist_page.reconciliation_view(book_data.reconciliation, book_data.cases, show_all=True)
+    assert len(every) == len(book_data.reconciliation)

@@ -30,3 +30,20 @@ def table_1_2_notes(notes: pd.DataFrame) -> tuple[str, dict]:
 def table_1_3_values(t13: pd.DataFrame, cases: pd.DataFrame) -> dict:
     """Rows of Table 1.3 and the distinct cases of the book in the case database."""
     return {"n_t13": int(len(t13)), "n_cases": int(len(cases[cases["origin"] == "book"]))}
+
+
+def reconciliation_view(rec: pd.DataFrame, cases: pd.DataFrame, show_all: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shown, download) of the reconciliation table: the decisions that needed evidence (or
+    every matched row, ``show_all``), each with the book table and its printed page, the
+    label as printed and the case's name (linked to its page through the download's
+    ``case_id``); the download holds the same rows with every column of the data file."""
+    from analysis.io.bookref import book_ref
+
+    rows = rec if show_all else rec[rec["evidence"].notna()]
+    rows = rows.reset_index(drop=True)
+    names = dict(zip(cases["case_id"], cases["name"]))
+    shown = pd.DataFrame({"Book table": [book_ref(t) for t in rows["table"]],
+                          "Printed as": rows["printed_label"],
+                          "Case": [names.get(c, c) for c in rows["case_id"]],
+                          "Decision": rows["decision"], "Evidence": rows["evidence"]})
+    return shown, rows
