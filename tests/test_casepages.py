@@ -369,3 +369,10 @@ def test_means_note_quotes_the_book_and_the_data(book_data):
     assert f"is {scored_mean:.2f} " in casepages.MEANS_NOTE
     md = (ROOT / "chapters" / "cross_sector.md").read_text(encoding="utf-8")
     assert f"prints {p['printed'].iloc[0]} for traditional functional upgrading, {scored_mean:.2f} here" in md
+
+
+def test_in_words_names_cases_and_columns():
+    names = {"footwear-leon": "Footwear, León", "footwear-sinos-valley": "Footwear, Sinos Valley"}
+    got = caselinks.in_words("high: footwear-leon, footwear-sinos-valley; upgrading_process 2.67, x-ray", names)
+    assert got == "high: Footwear, León; Footwear, Sinos Valley; Process upgrading 2.67, x-ray"
+    assert caselinks.in_words(None, names) is None

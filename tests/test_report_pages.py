@@ -221,14 +221,6 @@ def test_upgrading_tables_and_escaped_notes(ch9, book_data, in_tmp):
     sections = synthesis_page.upgrading_tables(page, ch9)
     assert [labels(md) for md, _ in sections] == [["ch09-table-9-4"], ["ch09-table-9-5"], ["ch09-table-9-6"]]
     assert all(md.startswith("Audit: ") for md, _ in sections)
-    # rows and columns in words: no sector code or column name, no extraction markup
-    from analysis.vocab import is_identifier
-    cols = spec["columns"]
-    keys = [r[cols.index(c)] for r in spec["rows"] for c in ("Row", "Column")]
-    assert not [k for k in keys if isinstance(k, str) and any(is_identifier(p) for p in k.split(" · "))], \
-        sorted({k for k in keys if isinstance(k, str) and any(is_identifier(p) for p in k.split(" · "))})[:5]
-    prose = table_json(audit_page.prose_table(page, audit)[0])
-    assert not any("<sup>" in str(c) for r in prose["rows"] for c in r)
     md, _ = synthesis_page.table_9_3_notes(ch9)
     notes = book_data.table_9_3_notes
     assert md.count("\n") + 1 == len(notes)
@@ -297,6 +289,14 @@ def test_audit_sections_name_their_tables(audit, in_tmp):
     sections = audit_page.consistency_tables(page, audit)
     assert [labels(md) for md, _ in sections] == [[f"audit-consistency-ch{int(c)}"] for c in chapters]
     assert all(md.startswith("Audit: ") for md, _ in sections)
+    # rows and columns in words: no sector code or column name, no extraction markup
+    from analysis.vocab import is_identifier
+    cols = spec["columns"]
+    keys = [r[cols.index(c)] for r in spec["rows"] for c in ("Row", "Column")]
+    assert not [k for k in keys if isinstance(k, str) and any(is_identifier(p) for p in k.split(" · "))], \
+        sorted({k for k in keys if isinstance(k, str) and any(is_identifier(p) for p in k.split(" · "))})[:5]
+    prose = table_json(audit_page.prose_table(page, audit)[0])
+    assert not any("<sup>" in str(c) for r in prose["rows"] for c in r)
 
 
 # ----------------------------------------------------------------- prose that depends on the data

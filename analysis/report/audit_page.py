@@ -19,6 +19,7 @@ from analysis.audit.book_audit import audit_problems, book_audit
 from analysis.audit.claims import check_claims, claims_problems
 from analysis.audit.rules import STATUSES
 from analysis.io.bookref import book_ref
+from analysis.report import caselinks
 from analysis.report import casestudy_display as show
 from analysis.report.present import audit_row_ids
 from analysis.vocab import SECTOR_LABELS, column_label, is_identifier
@@ -130,5 +131,8 @@ def prose_table(page, a: AuditPage) -> tuple[str, dict]:
 
 
 def claims_table(page, a: AuditPage) -> tuple[str, dict]:
-    return page.table(a.claims, "claims", "Statements of the book checked against its tables",
-                      "data/book/structural_claims.csv decided by analysis/audit/claims.py", interactive=True), {}
+    names = dict(zip(a.data.cases["case_id"], a.data.cases["name"]))
+    shown = a.claims.assign(evidence=a.claims["evidence"].map(lambda t: caselinks.in_words(t, names)))
+    return page.table(shown, "claims", "Statements of the book checked against its tables",
+                      "data/book/structural_claims.csv decided by analysis/audit/claims.py", data=a.claims,
+                      interactive=True), {}

@@ -53,3 +53,29 @@ def link_rows(shown: pd.DataFrame, data: pd.DataFrame | None = None) -> pd.DataF
     out[col] = [case_link(v, cid) if not isinstance(v, dict) else v
                 for v, cid in zip(shown[col], data["case_id"])]
     return out
+
+
+_TOKEN = r"\b[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+\b"
+_RUN = re.compile(rf"{_TOKEN}(?:, {_TOKEN})*")
+
+
+def in_words(text, names: dict):
+    """``text`` (an audit rule's evidence) for readers: case ids replaced by the cases' names
+    (``names``: id -> name) and column names by their labels (data/labels.csv), so
+    "furniture-sao-bento-do-sul" reads "Furniture, São Bento do Sul" and
+    "upgrading_process 2.67" reads "Process upgrading (0–3) 2.67". Other text is unchanged."""
+    from analysis.vocab import column_label, is_identifier
+
+    if not isinstance(text, str):
+        return text
+
+    def word(t):
+        if t in names:
+            return str(names[t])
+        return column_label(t) if is_identifier(t) else t
+
+    def run(m):  # "a-b, c-d": names hold commas themselves, so a list of cases is joined by "; "
+        tokens = m.group(0).split(", ")
+        sep = "; " if all(t in names for t in tokens) and len(tokens) > 1 else ", "
+        return sep.join(word(t) for t in tokens)
+    return _RUN.sub(run, text)

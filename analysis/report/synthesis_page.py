@@ -20,7 +20,7 @@ from analysis.io import extended as ext
 from analysis.io.bookref import book_ref
 from analysis.method import tables
 from analysis.method.indices import EE_COMPONENTS, JA_COMPONENTS
-from analysis.report import figures
+from analysis.report import caselinks, figures
 
 EE, JA, CE = "External economies (EE)", "Joint actions (JA)", "Collective Efficiency Index"
 IDENTITY = "0.5·EE + 0.5·JA"  # the column that checks Table 9.1 against its formula
@@ -154,7 +154,10 @@ def extended_tables(page, p: SynthesisPage) -> list[tuple[str, dict]]:
 
 def claims_table(page, p: SynthesisPage) -> tuple[str, dict]:
     """The chapter's checkable statements with their computed verdicts."""
-    return page.table(p.claims[["claim_id", "page", "statement", "verdict", "evidence"]], "claims",
+    names = dict(zip(p.cases["case_id"], p.cases["name"]))
+    shown = p.claims[["claim_id", "page", "statement", "verdict", "evidence"]]
+    shown = shown.assign(evidence=shown["evidence"].map(lambda t: caselinks.in_words(t, names)))
+    return page.table(shown, "claims",
                       "Quantitative statements of Chapters 1 and 9, checked",
                       "data/book/structural_claims.csv decided by analysis/audit/claims.py on the case database",
                       data=p.claims), {}

@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis import escape
 from analysis.audit.claims import check_claims
+from analysis.report import caselinks
 from analysis.report import regression_pages as rp
 from analysis.stats import pattern_tests as pt
 from analysis.stats import sensitivity as sens
@@ -176,10 +177,14 @@ def sensitivity_changes_section(page, p: Table93Page) -> tuple[str, dict]:
 
 
 def claims_section(page, p: Table93Page, data) -> tuple[str, dict]:
-    return page.table(rp.claims_with_tests(check_claims(data), p.tests), "claims",
+    names = dict(zip(data.cases["case_id"], data.cases["name"]))
+    claims = rp.claims_with_tests(check_claims(data), p.tests)
+    shown = claims.assign(**{c: claims[c].map(lambda t: caselinks.in_words(t, names))
+                             for c in claims.columns if claims[c].dtype == object and c not in ("claim_id", "verdict")})
+    return page.table(shown, "claims",
                       "Chapter 9 statements on these relations: the mean-based check and the rank test of the matching "
                       "cell", "book Chapter 9 text (paraphrased in data/book/structural_claims.csv) and Tables 9.2-9.6; "
-                      "analysis/audit/claims.py"), {}
+                      "analysis/audit/claims.py", data=claims), {}
 
 
 def _case_names(frame: pd.DataFrame):
