@@ -9,18 +9,20 @@ import pandas as pd
 
 from analysis.io import extended as ext
 from analysis.method import tables
-from analysis.vocab import SECTOR_LABELS
 
 
 def glue_values(data, cases: pd.DataFrame) -> dict:
     """The sectors with the highest and lowest printed collective-efficiency index (Table 9.1)
-    and the share of complex-products clusters in a quasi-hierarchical chain."""
+    and how many complex-products clusters take part in a quasi-hierarchical chain."""
     t91 = tables.table_9_1_printed(data.printed)
     ce = t91["Collective Efficiency Index"]
-    gov = tables.governance_shares(cases)
-    qh = gov.loc[gov["Sector"] == SECTOR_LABELS["complex_products"], "Quasi-hierarchy (share present)"]
+    cop = cases[cases["sector"] == "complex_products"]
+    code = pd.to_numeric(cop["gov_quasi_hierarchy"], errors="coerce")
     return {"ce_best": str(t91.loc[ce.idxmax(), "Sector"]), "ce_worst": str(t91.loc[ce.idxmin(), "Sector"]),
-            "qh_share_cop": float(qh.iloc[0])}
+            # counts for the sentence: any quasi-hierarchical chain (code 1-3) and a global one
+            # (code 2 or 3, what Chapter 9's statement C17 is checked on)
+            "qh_any_cop": int((code > 0).sum()), "qh_global_cop": int(code.isin([2, 3]).sum()),
+            "n_cop": int(len(cop))}
 
 
 def extended_block(page, cases: pd.DataFrame, extended_cases: pd.DataFrame, new_cases: pd.DataFrame) -> tuple[str, dict]:
