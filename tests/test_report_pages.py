@@ -365,8 +365,11 @@ def test_extended_page_values_links_and_comparison(samples, in_tmp):
         extended_page.case_page_links(new.assign(case_id="x`} {raw}`<b>"))
     md, values = extended_page.comparison(Page("extended"), published, extended)
     assert labels(md) == ["extended-sector-comparison"]
-    assert set(values["changed_summaries"].split(", ")) >= set(new["sector"].map(SECTOR_LABELS))
-    assert extended_page.comparison(Page("extended"), published, published)[1] == {"changed_summaries": "no sector"}
+    said = values["changed_summaries"]
+    assert said.startswith("The new cases change the summaries of ") and said.endswith(".")
+    assert set(said.removeprefix("The new cases change the summaries of ").rstrip(".").split(", ")) >= \
+        set(new["sector"].map(SECTOR_LABELS))
+    assert extended_page.comparison(Page("extended"), published, published)[1] == {"changed_summaries": "The new cases change no sector's summary."}
 
 
 def test_cross_sector_values_and_extended_block(book_data, samples, in_tmp):

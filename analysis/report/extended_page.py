@@ -39,10 +39,13 @@ def case_page_links(new: pd.DataFrame) -> tuple[str, dict]:
 
 
 def comparison(page, published: pd.DataFrame, extended: pd.DataFrame) -> tuple[str, dict]:
-    """The sector summaries of both samples side by side, and the sectors whose summary
-    differs (glued as ``changed_summaries``: their labels, or "no sector")."""
+    """The sector summaries of both samples side by side, and a sentence on the sectors whose
+    summary differs (glued as ``changed_summaries``; a sentence in Python because "none" and
+    a list read differently, which Markdown cannot choose between; sector labels only)."""
     comp = ext.side_by_side(ext.sector_summary(published), ext.sector_summary(extended), "Sector")
     changed = ext.changed_rows(comp)
     md = page.table(comp, "sector_comparison", "Sector summaries, published sample and extended sample",
                     "data/cases.csv and the new case files")
-    return md, {"changed_summaries": ", ".join(changed["Sector"]) if len(changed) else "no sector"}
+    said = ("The new cases change the summaries of " + ", ".join(changed["Sector"]) + "." if len(changed)
+            else "The new cases change no sector's summary.")
+    return md, {"changed_summaries": said}
