@@ -33,10 +33,11 @@ def figure_2_2(cells: pd.DataFrame) -> Figure:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
     vol = long[long["series"] != "Export (US$ millions)"]
     sns.lineplot(data=vol, x="year", y="value", hue="series", marker="o", ax=ax1)
-    ax1.set(xlabel="Year", ylabel="Millions of gallons", title="Milk production, collection, pasteurization")
+    ax1.set(xlabel="Year", ylabel="Millions of gallons (milk)", title="Milk production, collection, pasteurization")
+    ax1.legend(title=None)  # not the data frame's column name ("series")
     exp = long[long["series"] == "Export (US$ millions)"].dropna()
-    sns.barplot(data=exp, x="year", y="value", color="tab:green", ax=ax2)
-    ax2.set(xlabel="Year", ylabel="US$ millions", title="Dairy exports (2001 not available)")
+    sns.barplot(data=exp, x="year", y="value", color=theme.PALETTE[2], ax=ax2)
+    ax2.set(xlabel="Year", ylabel="Dairy exports (US$ millions)", title="Dairy exports (2001 not available)")
     fig.suptitle("Table 2.2. Nicaragua's dairy sector, 1995–2001")
     fig.tight_layout()
     return fig
