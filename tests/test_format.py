@@ -25,3 +25,14 @@ def test_monte_carlo_estimates_show_only_the_digits_their_error_supports():
     assert fmt.with_mc_error(1.234, 0.005) == "+1.23"
     assert fmt.with_mc_error(float("nan"), 0.01) == fmt.MISSING
     assert fmt.with_mc_error(1.26, math.nan) == "+1.3"  # unknown error: the coarsest
+
+
+def test_beside_shows_a_computed_value_at_the_figures_precision():
+    assert fmt.beside(10000.0) == "10,000" and fmt.beside(41000.0, 0) == "41,000"
+    assert fmt.beside(20.0, 2) == "20"            # a whole number as an integer
+    assert fmt.beside(0.73, 3) == "0.730"         # exact at the figure's decimals
+    assert fmt.beside(22.7, 0) == "22.7"          # one decimal more when it is not whole there
+    assert fmt.beside(60.97561, 0) == "60.98"     # not "61.0": a zero that only pads
+    assert fmt.beside(28.0000004, 0) == "28"      # floating-point noise below the digits shown
+    assert fmt.beside(1997.0, separator=False) == "1997"
+    assert fmt.beside(None) == fmt.MISSING

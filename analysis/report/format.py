@@ -9,6 +9,9 @@ Two kinds of values reach a page:
   (``precision={"column": 2}`` or one number for every column), else with the
   fewest decimals (at most three) that show every value of the column, the same
   number of decimals down the column; integers with a thousands separator.
+- a **computed value set beside a printed figure** (the two sides of a consistency
+  check) is shown at the figure's precision (:func:`beside`): a whole number as an
+  integer, a year without separator.
 
 Missing values show as an en dash ("–": nothing published or computed); the
 book's own "N/A" is a string and stays "N/A". Downloads are typed
@@ -56,6 +59,31 @@ def number(x, decimals: int | None = None, separator: bool = True) -> str:
             decimals = _decimals_needed(x)
         return f"{x:,.{decimals}f}" if separator else f"{x:.{decimals}f}"
     return str(x)
+
+
+def beside(x, decimals: int = 0, separator: bool = True) -> str:
+    """A computed value shown beside a figure printed with ``decimals`` decimals (a consistency
+    check's two sides): a whole number as an integer (``10000.0`` beside "10,000" is "10,000",
+    ``20.0`` beside "0.31" is "20"); any other value at the figure's decimals when it is exact
+    there (``0.73`` beside "0.730" is "0.730"), else with one decimal more, or two when one more
+    would only pad with zeros (``22.7`` beside "24" is "22.7", ``60.976`` beside "61" is "60.98",
+    not "61.0"); never more than three decimals (nor fewer than ``decimals``). Years pass
+    ``separator=False`` ("1997", not "1,997")."""
+    if is_missing(x) or isinstance(x, bool) or not isinstance(x, Real):
+        return number(x)
+    x, d = float(x), max(0, int(decimals))
+    if math.isinf(x):
+        return number(x)
+    if _decimals_needed(x) == 0:
+        return number(int(round(x)), separator=separator)
+    needed = _decimals_needed(x)
+    if needed > d and not f"{x:.{needed}f}".partition(".")[2][d:].strip("0"):
+        needed = d  # 28.0000004: nothing but noise below the figure's digits
+    if needed > d:
+        d += 1
+        while d < needed and f"{x:.{d}f}".endswith("0"):
+            d += 1
+    return number(x, d, separator)
 
 
 def with_mc_error(x, mc_se, max_decimals: int = MAX_DECIMALS, sign: bool = True) -> str:
