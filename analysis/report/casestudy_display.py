@@ -1,7 +1,8 @@
 """Turning case-study tables and audit rows into what the chapter pages show.
 
 The chapter notebooks (``chapters/ch02_dairy.md`` ...) call these functions and
-hand the results to :class:`analysis.report.present.Page`; nothing here reads files.
+hand the results to :class:`analysis.report.present.Page`; nothing here reads files, except
+:func:`consistency_view` when it is not given the book's data (see there).
 
 * :func:`rebuilt_table`: a printed table rebuilt from its cells. Input cells are
   shown as printed (ranges such as "60–90" and lower bounds such as "150+" stay
@@ -10,19 +11,24 @@ hand the results to :class:`analysis.report.present.Page`; nothing here reads fi
   does not publish is shown as printed, and the caption note says how many.
 * :func:`cell_notes`: the notes of a cells file (footnotes, reconstruction
   decisions) as a de-duplicated list, each with the cells it applies to.
-* :func:`consistency_view`: a chapter's consistency checks for display.
+* :func:`consistency_view`: a chapter's consistency checks for display: each statement as
+  worded, the two figures in the order the check names their sources, why it holds.
 * :func:`select_panels`, :func:`classification_view`, :func:`text_comparison_view`,
   :func:`disagreements`: the Chapter 8 page.
 * :func:`md_escape`: text shown literally in a MyST paragraph (:func:`analysis.escape.myst`).
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 
 import pandas as pd
 
-from analysis import escape
+from analysis import escape, vocab
+from analysis.audit.casestudies import sides
+from analysis.audit.judging import stated
+from analysis.audit.prose_claims import AUDIT_TABLE, REF, claim_sides
 from analysis.report import format as fmt
 from analysis.method.printed import parse_printed
 
@@ -180,29 +186,258 @@ def table_audit(audit: pd.DataFrame, table: str) -> pd.DataFrame:
     return audit[(audit["table"] == table) & (audit["kind"] == "derived cell")]
 
 
-def consistency_view(audit: pd.DataFrame, chapter: int) -> pd.DataFrame:
-    """A chapter's consistency checks for display: verdict in words, source line, explanation.
+#: the columns of a chapter's consistency checks, the explanation last (it gets the width)
+CONSISTENCY_COLUMNS = ["Check", "What", "First statement", "Second statement", "Verdict", "Page", "Why"]
+_VERDICT = {"match": "consistent", "rounding": "consistent", "mismatch": "inconsistent",
+            "not_derivable": "cannot be checked"}
+_IDENT = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_YEARS = re.compile(r"\byears?\b|\bdate", re.IGNORECASE)
+_MEETS = re.compile(r"meets computed \[([-+\d.e]+), ([-+\d.e]+)\]")
+#: qualifiers (data/book/qualifiers.csv) read as words before their figure ("over 100"); a
+#: table's lower bound reads as printed ("150+")
+_WORDED = ("about", "nearly", "over", "under", "at least", "at most")
 
-    ``verdict`` is ``consistent`` (match or rounding), ``inconsistent``
-    (mismatch) or ``cannot be checked`` (not derivable). The explanation is the
-    errata entry for an inconsistency, otherwise the rule that was applied.
+
+@functools.lru_cache(maxsize=1)
+def _published():
+    from analysis.io.data import open_book_data
+
+    return open_book_data()
+
+
+def _blank(x) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or str(x).strip() == ""
+
+
+def _text(x) -> str | None:
+    return None if _blank(x) else str(x).strip()
+
+
+def statements(book) -> dict:
+    """For each consistency row (key table, row, column): the two figures the judging standard
+    reads, as worded, and which side holds the prose statement.
+
+    ``book`` holds ``judgements`` (``data/book/judgements.csv``: a side's figure, qualifier and
+    rounding step where the row's own text is not the figure) and ``text_claims``
+    (``data/book/text_claims.csv``: the prose statement's number, qualifier and side, and the
+    expression a statement is checked by), the two sources :func:`analysis.audit.standard.with_claim`
+    completes each judgement from. Values: dicts of ``printed_figure``, ``printed_qualifier``,
+    ``printed_step``, ``computed_figure``, ``computed_qualifier``, ``claim_side`` and
+    ``against`` (the tables a checked-by-expression statement reads)."""
+    names = ["printed_figure", "printed_qualifier", "printed_step", "computed_figure", "computed_qualifier"]
+    out = {}
+    for _, j in book.judgements.iterrows():
+        out[(j["table"], j["row"], j["column"])] = {n: _text(j.get(n)) for n in names}
+    for key, (side, number, qualifier, step) in claim_sides(book.text_claims).items():
+        rec = out.setdefault(key, {n: None for n in names})
+        rec[f"{side}_figure"], rec[f"{side}_qualifier"] = _text(number), _text(qualifier)
+        if side == "printed" and not _blank(step):
+            rec["printed_step"] = _text(step)
+        rec["claim_side"] = side
+    for _, c in book.text_claims.iterrows():
+        how = str(c["compared_with"])
+        if how.startswith("expr:"):
+            rec = out.setdefault((AUDIT_TABLE, c["claim_id"], c["measure"]), {n: None for n in names})
+            rec["against"] = tuple(dict.fromkeys(m.group(1) for m in REF.finditer(how) if m.group(1)))
+    return out
+
+
+def _parsed(text):
+    try:
+        return parse_printed(text)
+    except ValueError:
+        return None
+
+
+def _decimals(text) -> int:
+    p = _parsed(text) if text is not None else None
+    if p is None:
+        return 0
+    if p.decimals is not None:
+        return p.decimals
+    if p.low is not None:  # a range: the decimals of its ends
+        return max(len(f"{v:g}".partition(".")[2]) for v in (p.low, p.high))
+    return 0
+
+
+def _figure(text, year: bool) -> str:
+    """A figure as the book words it: printed text as printed, a transcribed bare number
+    of four or more digits with its thousands separator (``5400``: "5,400"), a year as is."""
+    t = str(text)
+    if not year and re.fullmatch(r"\d{4,}", t):
+        return fmt.number(int(t))
+    return t
+
+
+def _worded(figure, qualifier, *, table: bool, year: bool) -> str:
+    """A statement as worded: "over 100", "about 10,000", "negative"; a table's lower bound "150+"."""
+    q = qualifier or "plain"
+    if q in ("negative", "positive"):
+        return q
+    f = _figure(figure, year)
+    if q == "at least" and table:
+        return f if f.endswith("+") else f + "+"
+    return f"{q} {f}" if q in _WORDED else f
+
+
+def _is_year(measure, figure) -> bool:
+    """A check of a year ("first year of falling exports", "date_of_creation" printed 1987):
+    its figures are shown without thousands separator."""
+    return bool(_YEARS.search(str(measure))) and bool(re.fullmatch(r"1\d{3}|20\d{2}", str(figure or "")))
+
+
+def _labelled(text) -> str:
+    """A measure with every raw identifier replaced by its label (``production_1995``:
+    "Production 1995 (US$ millions)", from data/labels.csv)."""
+    return _IDENT.sub(lambda m: vocab.column_label(m.group(0)), str(text))
+
+
+def _span(lo: float, hi: float, decimals: int, year: bool) -> str:
+    return f"{fmt.beside(lo, decimals, not year)}–{fmt.beside(hi, decimals, not year)}"
+
+
+def _bound(side: dict, relation: str, year: bool, verb: str = "does not exceed") -> str:
+    """A part against its whole in words ("238 does not exceed 2,095", "over 60 does not exceed
+    66"); a bound's own wording is dropped ("at most 500" against 475: "475 does not exceed 500")."""
+    p = side["pw"]
+    if side["pfig"] is not None and (side["pq"] or "plain") in ("plain", "exact", "at least", "at most"):
+        p = _figure(str(side["pfig"]).rstrip("+"), year)
+    part, whole = (p, side["cw"]) if relation == "printed_le_computed" else (side["cw"], p)
+    return f"{part} {verb} {whole}"
+
+
+def _holds(side: dict, rule: str, relation: str, year: bool) -> str:
+    """Why a consistent check holds, in words ("150+ is over 100", "23.3 rounds to 23")."""
+    pw, cw, pfig, q = side["pw"], side["cw"], side["pfig"], side["pq"] or "plain"
+    if relation in ("printed_le_computed", "printed_ge_computed"):
+        return _bound(side, relation, year)
+    if q in ("negative", "positive"):
+        return f"{cw} is {q}"
+    p, v, d = _parsed(pfig), side["cval"], _decimals(pfig)
+    if p is not None and q == "plain" and p.lower_bound:
+        q, pfig = "at least", str(pfig).rstrip("+")
+    if p is not None and q == "plain" and p.value is None and p.low is not None:
+        q = "range"
+    if p is not None and p.value is not None and v is not None and abs(p.value - v) < 1e-9 \
+            and q not in ("range", "at least", "at most"):  # "over 700" against 700: met as the standard reads it
+        return f"both give {cw}" if q in ("plain", "exact") else f"the same figure: {cw} against '{pw}'"
+    if q in ("over", "under", "at least", "at most"):
+        return f"{cw} is {q} {_figure(pfig, year)}"
+    try:
+        iv = stated(pfig, q, unit=None if side["pstep"] is None else float(side["pstep"]))
+    except (ValueError, TypeError):
+        iv = None
+    inside = iv is not None and v is not None and (iv.lo < v < iv.hi or (v == iv.lo and iv.lo_closed)
+                                                    or (v == iv.hi and iv.hi_closed))
+    allowed = "" if iv is None or not (math.isfinite(iv.lo) and math.isfinite(iv.hi)) else \
+        f" ({_span(iv.lo, iv.hi, d, year)})"
+    if cw == pw and v is not None:  # the value shown rounds to the figure: show the digits it has
+        cw = fmt.number(v, min(d + 2, 6), not year)
+    if inside:
+        if q == "range":
+            inner = p is not None and p.low <= v <= p.high
+            return f"{cw} lies within {pfig}" if inner else f"{cw} lies within the rounding of {pfig}{allowed}"
+        if q == "plain":
+            return f"{cw} rounds to {pw}"
+        return f"{cw} fits '{pw}'{allowed}"
+    m = _MEETS.search(rule or "")
+    if m:
+        return (f"{cw} is computed from rounded figures and can be "
+                f"{_span(float(m.group(1)), float(m.group(2)), d, year)}, which reaches {pw}")
+    return f"{pw} and {cw} agree within their rounding"
+
+
+def _sentences(parts) -> str:
+    out = []
+    for t in parts:
+        t = str(t).strip().rstrip(".")
+        if t:
+            out.append(t[:1].upper() + t[1:] + ".")
+    return " ".join(out)
+
+
+def _check_row(r, st: dict, clusters) -> dict:
+    """One consistency row as shown (see :func:`consistency_view`)."""
+    label, first = sides.shown_check(r["table"], st.get("claim_side"), st.get("against") or ())
+    text_side = first if label.startswith("text vs") else None
+    pfig = st.get("printed_figure") or _text(r["printed"])
+    year = _is_year(r["column"], pfig)
+    pq = st.get("printed_qualifier")
+    pw = "–" if pfig is None else _worded(pfig, pq, table=text_side != "printed", year=year)
+    computed = None if _blank(r["computed"]) else float(r["computed"])
+    cfig, cq = st.get("computed_figure"), st.get("computed_qualifier")
+    if cfig is None and cq is not None and computed is not None:
+        cfig = f"{computed:g}"
+    if cfig is not None:
+        cw = _worded(cfig, cq, table=text_side != "computed", year=year)
+        cp = _parsed(cfig)
+        cval = None if cp is None else (cp.value if cp.value is not None else computed)
+    else:
+        cw = fmt.beside(computed, _decimals(pfig), separator=not year)
+        cval = computed
+    worded = {"printed": pw, "computed": cw}
+    second = "computed" if first == "printed" else "printed"
+    status, relation, rule = r["status"], r.get("relation") or "equal", _text(r.get("rule")) or ""
+    side = {"pw": pw, "cw": cw, "pfig": pfig, "pq": pq, "pstep": st.get("printed_step"), "cval": cval}
+    if status in ("match", "rounding"):
+        main = [_holds(side, rule, relation, year)]
+    else:
+        main = [_text(r.get("erratum")) or rule.removeprefix("different quantities: ")]
+        if relation in ("printed_le_computed", "printed_ge_computed"):
+            main.append("the check: " + _bound(side, relation, year, "should not exceed"))
+    reason = _text(r.get("reason"))
+    if reason and not any(reason in m for m in main):
+        main.append(reason)
+    if status == "not_comparable":
+        differs = [d for d in str(r.get("differs") or "").split(";") if d]
+        verdict = "different quantities" + (f" ({', '.join(differs)})" if differs else "")
+    else:
+        verdict = _VERDICT.get(status, status)
+    item = r["row"]
+    if r["table"] in (sides.TEXT_CLAIM, sides.STRUCTURAL_CLAIM):
+        what = _labelled(r["column"])
+    elif str(r["table"]).startswith("1.2") and str(item).isdigit():  # a row of Table 1.2, its columns by name
+        measure = " vs ".join(vocab.column_label(part) for part in str(r["column"]).split(" vs "))
+        what = f"Table 1.2, row {item} ({clusters()[str(item)]}): {measure}"
+    else:
+        what = f"{item}, {_labelled(r['column'])}"
+    return {"Check": label, "What": what, "First statement": worded[first], "Second statement": worded[second],
+            "Verdict": verdict, "Page": _text(r.get("page")) or "", "Why": _sentences(main)}
+
+
+def consistency_view(audit: pd.DataFrame, chapter: int, book=None) -> pd.DataFrame:
+    """A chapter's consistency checks for display, one row per check (:data:`CONSISTENCY_COLUMNS`).
+
+    * ``Check`` names the two sources in the order the row shows them, the text first
+      ("text vs 3.1", "3.1 vs 1.2", "text vs 8.2" for a statement checked by expression, "within
+      5.2"; :func:`analysis.audit.casestudies.sides.shown_check`); ``What`` is the quantity,
+      labelled (a Table 1.2 row by its number and cluster);
+    * ``First statement`` and ``Second statement`` are the figures of the first- and
+      second-named source: a statement as worded ("over 100", "150+", "negative"), printed
+      figures as printed, a computed value at the precision of the figure it is set against
+      (:func:`analysis.report.format.beside`), years without separator;
+    * ``Verdict`` is ``consistent`` (match or rounding), ``inconsistent`` (mismatch),
+      ``different quantities (…)`` with the attributes that differ, or ``cannot be checked``;
+    * ``Why`` says why a consistent statement holds ("150+ is over 100"), or gives the
+      erratum of an inconsistency or the standard's reason, then the judgement's own reason.
+
+    ``book`` holds the judgements and prose statements (:func:`statements`) and Table 1.2
+    (cluster names), read only as needed; by default the book's published data. The audit
+    rows do not carry a side's qualifier, so it is read from there.
     """
     c = audit[(audit["chapter"] == chapter) & (audit["kind"] == "consistency")]
-    verdict = c["status"].map({"match": "consistent", "rounding": "consistent",
-                               "mismatch": "inconsistent", "not_comparable": "different quantities",
-                               "not_derivable": "cannot be checked"})
-    explanation = [e if isinstance(e, str) and e else rule for e, rule in zip(c["erratum"], c["rule"])]
-    if "reason" in c.columns:  # the judging standard's reason, where it says more than the rule
-        explanation = [f"{x} ({r})" if isinstance(r, str) and r and r not in x else x
-                       for x, r in zip(explanation, c["reason"])]
-    return pd.DataFrame({
-        "Check": c["table"].to_numpy(), "Item": c["row"].to_numpy(), "Measure": c["column"].to_numpy(),
-        "Stated": c["printed"].to_numpy(), "From the tables": c["computed"].to_numpy(),
-        "Verdict": verdict.to_numpy(),
-        "Page": (c["page"] if "page" in c.columns else pd.Series([""] * len(c))).to_numpy(),
-        "Source line": c["line"].to_numpy(),
-        "Why": explanation,
-    })
+    if c.empty:
+        return pd.DataFrame(columns=CONSISTENCY_COLUMNS)
+    book = _published() if book is None else book
+    forms = statements(book)
+
+    @functools.lru_cache(maxsize=1)
+    def clusters() -> dict:
+        t = book.table_1_2
+        return dict(zip(t["row_no"].astype(str), t["cluster"]))
+
+    rows = [_check_row(r, forms.get((r["table"], r["row"], r["column"]), {}), clusters) for _, r in c.iterrows()]
+    return pd.DataFrame(rows, columns=CONSISTENCY_COLUMNS)
 
 
 def status_summary(audit: pd.DataFrame) -> pd.DataFrame:
