@@ -79,6 +79,7 @@ def resolve(dotted: str):
             return None
         if not (inspect.isfunction(obj) or inspect.isclass(obj)):
             return None
+        obj = inspect.unwrap(obj)  # a decorated function (theme.themed) links to its own source
         try:
             path = Path(inspect.getsourcefile(obj)).resolve().relative_to(ROOT.resolve()).as_posix()
             line = inspect.getsourcelines(obj)[1]

@@ -116,7 +116,7 @@ def changes_table(page, a: AuditPage) -> tuple[str, dict]:
 def consistency_tables(page, a: AuditPage) -> list[tuple[str, dict]]:
     """One table of consistency checks per chapter that has any."""
     checks = a.audit[a.audit["kind"] == "consistency"]
-    return [(page.table(show.consistency_view(a.audit, int(chapter)), f"consistency_ch{int(chapter)}",
+    return [(page.table(show.consistency_view(a.audit, int(chapter), a.data), f"consistency_ch{int(chapter)}",
                         f"Consistency checks of Chapter {int(chapter)} ({book_ref(int(chapter), kind='chapter')})",
                         "analysis/audit/casestudies/audit_all.py, data/book/judgements.csv and data/errata.csv",
                         audit=checks[checks["chapter"] == chapter]), {})

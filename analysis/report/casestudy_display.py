@@ -199,12 +199,6 @@ _WORDED = ("about", "nearly", "over", "under", "at least", "at most")
 
 
 @functools.lru_cache(maxsize=1)
-def _published():
-    from analysis.io.data import open_book_data
-
-    return open_book_data()
-
-
 def _blank(x) -> bool:
     return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or str(x).strip() == ""
 
@@ -405,7 +399,7 @@ def _check_row(r, st: dict, clusters) -> dict:
             "Verdict": verdict, "Page": _text(r.get("page")) or "", "Why": _sentences(main)}
 
 
-def consistency_view(audit: pd.DataFrame, chapter: int, book=None) -> pd.DataFrame:
+def consistency_view(audit: pd.DataFrame, chapter: int, book) -> pd.DataFrame:
     """A chapter's consistency checks for display, one row per check (:data:`CONSISTENCY_COLUMNS`).
 
     * ``Check`` names the two sources in the order the row shows them, the text first
@@ -421,14 +415,14 @@ def consistency_view(audit: pd.DataFrame, chapter: int, book=None) -> pd.DataFra
     * ``Why`` says why a consistent statement holds ("150+ is over 100"), or gives the
       erratum of an inconsistency or the standard's reason, then the judgement's own reason.
 
-    ``book`` holds the judgements and prose statements (:func:`statements`) and Table 1.2
-    (cluster names), read only as needed; by default the book's published data. The audit
-    rows do not carry a side's qualifier, so it is read from there.
+    ``book`` (the page's :class:`analysis.io.data.BookData`) holds the judgements and prose
+    statements (:func:`statements`) and Table 1.2 (cluster names), read only as needed: the
+    page passes its own data, so the build records these reads as the page's inputs. The
+    audit rows do not carry a side's qualifier, so it is read from there.
     """
     c = audit[(audit["chapter"] == chapter) & (audit["kind"] == "consistency")]
     if c.empty:
         return pd.DataFrame(columns=CONSISTENCY_COLUMNS)
-    book = _published() if book is None else book
     forms = statements(book)
 
     @functools.lru_cache(maxsize=1)

@@ -48,7 +48,7 @@ class CaseStudy:
 def prepare(data, module: ModuleType, *, show_notes: bool = True, numeric: dict | None = None,
             charts: dict | None = None, values: Callable[[CaseStudy], dict] | None = None) -> CaseStudy:
     audit = chapter_audit(data, module)
-    return CaseStudy(module, data.chapters, audit, show.consistency_view(audit, module.CHAPTER), show_notes,
+    return CaseStudy(module, data.chapters, audit, show.consistency_view(audit, module.CHAPTER, data), show_notes,
                      numeric or {}, charts or {}, values)
 
 

@@ -30,6 +30,7 @@ class TradePage:
     comparison: pd.DataFrame     # the text's verdicts against the rules (chosen panels)
     series: pd.DataFrame | None  # the reader's own series, classified
     series_file: str
+    consistency: pd.DataFrame    # the chapter's consistency checks, for display
 
     @property
     def selected(self) -> pd.DataFrame:
@@ -52,8 +53,10 @@ def prepare(data, *, panels: str, rule_variant: str, series_file: str) -> TradeP
     chosen = views.select_panels(classified, panels)
     comparison = ch8.compare_with_text(classified, tables[TEXT_VERDICTS])
     series = trade.classify_series(load_user_series(series_file)) if series_file else None
-    return TradePage(rule_variant, tables, chapter_audit(data, ch8), classified, chosen,
-                     comparison[comparison["panel"].isin(chosen)], series, series_file)
+    audit = chapter_audit(data, ch8)
+    return TradePage(rule_variant, tables, audit, classified, chosen,
+                     comparison[comparison["panel"].isin(chosen)], series, series_file,
+                     show.consistency_view(audit, 8, data))
 
 
 def glue_values(p: TradePage) -> dict:
@@ -112,7 +115,7 @@ def table_8_3_section(page, p: TradePage) -> tuple[str, dict]:
         show.table_block(page, p.tables["8.3"], a, "8.3",
                          "Book Table 8.3 — Iron ore production in Brazil by company, 1999 (millions of tons; market "
                          "share in percent)", f"book {book_ref('8.3')}, data/chapters/table_8_3.csv", index_name="Company"),
-        page.table(show.consistency_view(a, 8), "consistency", "Chapter 8: a figure the text derives from Table 8.3, "
+        page.table(p.consistency, "consistency", "Chapter 8: a figure the text derives from Table 8.3, "
                    "recomputed", "analysis/audit/casestudies/ch8_trade.py (audit_text_claims_8_3)",
                    audit=a[(a["chapter"] == 8) & (a["kind"] == "consistency")])]), {}
 
