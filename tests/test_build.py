@@ -244,3 +244,17 @@ def test_the_page_is_told_its_notebook_in_its_first_cell(tmp_path):
         assert "Notebook:" not in present.Page("t2", root=tmp_path).figure(fig, "g", "A caption.", "alt")
     finally:
         present.set_notebook("")
+
+
+def test_pages_outside_the_toc_are_not_staged_except_case_pages(tmp_path):
+    """A smaller book's toc leaves out pages the full book stages (intro.md links pages the
+    small book lacks); they are removed, while the orphan case pages stay."""
+    for rel in ("intro.md", "tiny.ipynb", "chapters/cases/index.md", "chapters/cases/a-case.md",
+                "chapters/audit.ipynb", "_static/x.md"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    removed = b.prune_outside_toc(tmp_path, {"format": "jb-book", "root": "tiny",
+                                             "chapters": [{"file": "chapters/cases/index"}]})
+    assert removed == ["chapters/audit", "intro"]
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert left == ["_static/x.md", "chapters/cases/a-case.md", "chapters/cases/index.md", "tiny.ipynb"]

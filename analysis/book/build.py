@@ -213,6 +213,41 @@ def extended_runs(runs: list[Run], cases_rel: str, cases) -> list[Run]:
     return runs + extra
 
 
+def toc_pages(toc: dict) -> set[str]:
+    """Every page a jupyter-book table of contents names (root, files, sections), no suffix."""
+    found = {str(toc.get("root", ""))}
+
+    def walk(items):
+        for it in items or []:
+            if "file" in it:
+                found.add(str(it["file"]))
+            walk(it.get("sections"))
+            walk(it.get("chapters"))
+    walk(toc.get("parts"))
+    walk(toc.get("chapters"))
+    return {Path(f).with_suffix("").as_posix() for f in found if f}
+
+
+def prune_outside_toc(stage: Path, toc: dict) -> list[str]:
+    """Remove the staged pages the table of contents does not name, except the case pages.
+
+    The case pages (``chapters/cases/``) are orphan pages linked from the case index
+    (``orphan: true``), so Sphinx must read pages that are not in the toc; a page staged for
+    the full book but left out of a smaller one (a test book, the benchmark's) would then be
+    read too, with links to pages that book lacks."""
+    keep = toc_pages(toc)
+    removed = []
+    for f in sorted(stage.rglob("*")):
+        rel = f.relative_to(stage)
+        if f.suffix not in (".md", ".ipynb") or not f.is_file() or rel.parts[0].startswith("_"):
+            continue
+        doc = rel.with_suffix("").as_posix()
+        if doc not in keep and not doc.startswith("chapters/cases/"):
+            f.unlink()
+            removed.append(doc)
+    return removed
+
+
 def extended_toc(base: dict, runs: list[Run]) -> dict:
     """The table of contents with an 'Extended edition' part for the extra pages."""
     pages = [r.output for r in runs if r.output == "chapters/extended"]
@@ -729,6 +764,7 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
             write_case_pages(stage, cases_rel if cases_dir is not None else "", cache_dir, log=log)
             cited += case_page_manifests(stage)  # their tables and figures get Cite folds too
         write_citation_page(stage, cited)
+        prune_outside_toc(stage, yaml.safe_load((stage / "_toc.yml").read_text(encoding="utf-8")))
         digest = stage_digest(stage)
         last_html = workdir / "last_html.json"
         recorded = json.loads(last_html.read_text()) if last_html.exists() else {}
