@@ -274,6 +274,8 @@ PROSE_READING = pa.DataFrameSchema(
         "reason": pa.Column(str, nullable=True, description="Why the sentence is not checkable (our words)."),
     },
     strict=True, coerce=True, name="reading log of the numeric sentences (tools/scan_numbers.py)",
+    description="One decision per numeric sentence the scan lists: every numeric sentence of Chapters 6, 7 and 10, "
+                "and the word-only numeric sentences (counting words or list markers, no figure) of the other chapters.",
 )
 
 AUDIT_BEFORE = pa.DataFrameSchema(
@@ -370,7 +372,7 @@ SCHEMAS = {
     "book/text_claims.csv": TEXT_CLAIMS,
     "book/structural_claims.csv": STRUCTURAL_CLAIMS,
     "book/text_scan.csv": TEXT_SCAN,
-    "book/prose_reading_ch6_7_10.csv": PROSE_READING,
+    "book/prose_reading.csv": PROSE_READING,
     "book/printed_values.csv": PRINTED_VALUES,
     "book/table_1_1.csv": TABLE_1_1,
     "book/table_1_2.csv": TABLE_1_2,
