@@ -78,6 +78,7 @@ def book_ref(number, kind: str | None = None) -> str:
     return f"{label} {e['number']}, {where}"
 
 
+@lru_cache(maxsize=None)  # the audit asks for hundreds of lines; cleared with page_index (book.reads)
 def line_pages(line: int) -> tuple[int, int]:
     """Printed pages (first, last) on which a line of the text extraction lies.
 
