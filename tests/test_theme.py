@@ -110,3 +110,13 @@ def test_figure_is_themed_whatever_ran_before(makers, name):
     assert all(t.get_fontfamily() == ["DejaVu Sans"] for t in texts)
     assert matplotlib.rcParams["svg.hashsalt"] == "upgrading-to-compete", name  # theme.use() ran
     plt.close(fig)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_figure_has_one_y_axis_per_panel(makers, name):
+    """No twin axes (the theme's rule: one y-axis unless unavoidable): a twinx panel is a
+    second axes at exactly the position of another."""
+    fig = theme.conform(makers[name]())
+    boxes = [tuple(round(v, 4) for v in ax.get_position().bounds) for ax in fig.axes if ax.get_visible()]
+    assert len(boxes) == len(set(boxes)), f"{name}: twin axes"
+    plt.close(fig)

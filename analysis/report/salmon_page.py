@@ -25,23 +25,22 @@ if TYPE_CHECKING:  # matplotlib is imported by the figure function, only when it
 
 @theme.themed
 def figure_4_1(cells: pd.DataFrame) -> Figure:
-    """Farmed salmon and trout output and export value, 1987-2001 (Table 4.1)."""
+    """Farmed salmon and trout output (left) and export value (right), 1987-2001 (Table 4.1):
+    two panels with one y-axis each, not one panel with twin axes of different baselines."""
     import matplotlib.pyplot as plt
 
     yrs = [int(y) for y in ch4.YEARS]
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.plot(yrs, [number(cells, y, ch4.PROD) for y in ch4.YEARS], marker="o", label="Chile, production")
-    ax.plot(yrs, [number(cells, y, ch4.TENTH) for y in ch4.YEARS], marker="s",
-            label="Tenth Region, estimated production")
-    ax.set(xlabel="Year", ylabel="Thousands of tons (eviscerated weight)",
-           title="Table 4.1. Farmed salmon and trout in Chile, 1987–2001")
-    ax2 = ax.twinx()
-    ax2.bar(yrs, [number(cells, y, ch4.EXPORTS) for y in ch4.YEARS], alpha=0.25, color="tab:green", width=1.2,
-            label="Export value")
-    ax2.set_ylabel("Export value (US$ millions FOB)")
-    h1, l1 = ax.get_legend_handles_labels()
-    h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=8)
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(theme.FULL_WIDTH, 3.6), sharex=True)
+    ax.plot(yrs, [number(cells, y, ch4.PROD) for y in ch4.YEARS], marker="o", label="Chile")
+    ax.plot(yrs, [number(cells, y, ch4.TENTH) for y in ch4.YEARS], marker="s", linestyle="--",
+            label="Tenth Region (estimated)")
+    ax.set(xlabel="Year", ylabel="Production (thousand tons,\neviscerated weight)")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left")
+    ax2.bar(yrs, [number(cells, y, ch4.EXPORTS) for y in ch4.YEARS], color=theme.PALETTE[2], width=1.2)
+    ax2.set(xlabel="Year", ylabel="Chile's export value\n(US$ millions FOB)")
+    for a in (ax, ax2):  # the table's years, as printed
+        a.set_xticks(yrs, [str(y) for y in yrs], rotation=45, ha="right")
     fig.tight_layout()
     return fig
 
@@ -55,9 +54,9 @@ NUMERIC_TABLES = {
 }
 #: our chart of Table 4.1: (figure of the table's cells, caption, alt text)
 CHARTS = {
-    "4.1": (figure_4_1, "Farmed salmon and trout output in Chile and the Tenth Region (lines) and export value "
-            "(bars), 1987–2001, as printed in book Table 4.1. Notebook chapters/ch04_salmon.md.",
-            "Line chart of production for Chile and the Tenth Region with export value bars, 1987-2001"),
+    "4.1": (figure_4_1, "Farmed salmon and trout output in Chile and the Tenth Region (left) and Chile's export "
+            "value (right), 1987–2001, as printed in book Table 4.1. Notebook chapters/ch04_salmon.md.",
+            "Line chart of production for Chile and the Tenth Region beside a bar chart of export value, 1987-2001"),
 }
 #: the tables of short labels: (view of the table's rows, title, note)
 LABEL_TABLES = {
