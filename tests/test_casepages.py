@@ -61,6 +61,9 @@ def test_published_case_page_content(pages):
     assert scores["rows"][0][1] == row["upgrading_product"]
     # the policy menu aims at the weakest points
     assert _table(folder, "textile-itaji", "policy_menu")["rows"]
+    # readers get printed pages, not lines of our text extraction (the downloads keep them)
+    for name in ("book_tables", "policy_menu"):
+        assert not [c for c in _table(folder, "textile-itaji", name)["columns"] if "line" in c.lower()], name
     png = folder / "downloads" / "case-textile-itaji" / "against_sector.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not (png.with_suffix(".pdf")).exists()  # heavy formats only on demand
@@ -279,7 +282,7 @@ def test_weak_points_are_measured_against_the_sector(pages):
         assert casepages.WEAK_RULE in section
         assert "at or above its sector" in section and "Weak point" not in section
         menu = _table(folder, cid, "policy_menu")
-        assert [r[0] for r in menu["rows"]] == ["10.2"] * len(menu["rows"]) and menu["rows"]
+        assert [r[0] for r in menu["rows"]] == ["Table 10.2, p. 317"] * len(menu["rows"]) and menu["rows"]
     # a case below its sector's mean: the item furthest below it, with both numbers
     section = _section((folder / "footwear-campina-grande.md").read_text(encoding="utf-8"), "Policy priorities",
                        end="[All cases]")

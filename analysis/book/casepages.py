@@ -508,12 +508,13 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
                 except KeyError:
                     where = f"Table {r['table']}"
                 rows.append({"Book table": where, "Printed as": r["printed_label"], "Group": category_label("sector", r["group"]),
-                             "Line of the text": r["line"], "Reconciliation": r["decision"],
-                             "Evidence": r["evidence"]})
-            tab = pd.DataFrame(rows)
+                             "Reconciliation": r["decision"], "Evidence": r["evidence"],
+                             "line": r["line"]})
+            data = pd.DataFrame(rows)  # the download keeps the extraction line, for traceability
+            tab = data.drop(columns="line")
             L.append(page.table(tab, "book_tables", "Every book table the case appears in, with its printed "
                                 "label and how it was matched to the case list",
-                                "data/reconciliation.csv; pages from data/provenance.csv"))
+                                "data/reconciliation.csv; pages from data/provenance.csv", data=data))
             variants = sorted(set(tab["Printed as"]) - {escape.text(case["name"])})
             if variants:
                 L += ["Name variants printed in the book: " + "; ".join(m(v) for v in variants) + ".", ""]
@@ -539,8 +540,9 @@ def render_case(ctx: _Context, case_id: str, out: Path, formats: tuple[str, ...]
         row = dict(case.to_dict(), case_id=case_id)
         L += [weak_points_text(row, sector_cases), ""]
         menu = policy.policy_menu_for_weak_points(row, policy.sector_means(sector_cases), ctx.t101, ctx.t102)
-        L.append(page.table(menu, "policy_menu", "Policy priorities and menu actions for the case",
-                            "book Tables 10.1 and 10.2 (data/policy/), matched by analysis/method/policy.py"))
+        shown = menu.drop(columns="line").assign(table=[book_ref(t) for t in menu["table"]])  # pages, not lines
+        L.append(page.table(shown, "policy_menu", "Policy priorities and menu actions for the case",
+                            "book Tables 10.1 and 10.2 (data/policy/), matched by analysis/method/policy.py", data=menu))
         L += ["", "[All cases](index.md)", ""]
         Path(f"{case_id}.md").write_text("\n".join(L), encoding="utf-8")
 
