@@ -23,7 +23,7 @@ pdf: book
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Unit tests only (about 75 s on 2 cores, two xdist processes): what to run while editing the library
+# Unit tests only (about 50 s on 2 cores, two xdist processes): what to run while editing the library
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest $(FAST)
 
