@@ -22,7 +22,6 @@ from analysis.io.bookref import book_ref
 from analysis.report import caselinks
 from analysis.report import casestudy_display as show
 from analysis.report.present import audit_row_ids
-from analysis.vocab import SECTOR_LABELS, column_label, is_identifier
 
 #: the columns of the full audit shown on the page (the download has them all)
 AUDIT_SHOWN = ["kind", "table", "row", "column", "printed", "computed", "status", "page", "root_cause", "rule"]
@@ -83,14 +82,14 @@ def status_by_table(page, a: AuditPage) -> tuple[str, dict]:
                       note="Consistency checks are labelled by what they compare, e.g. '2.1 vs 1.2' or '5.5 vs text'."), {}
 
 
-def _in_words(text):
-    """A row or measure key for readers: sector codes and column names by their labels
+def _key_in_words(text):
+    """A row or measure key for readers (:func:`analysis.report.caselinks.word_in_words` on
+    each part): sector codes and column names by their labels
     ("natural_resource" -> "Natural-resource-based", "7 | production_2002" -> "7 · Production
     2002 (US$ millions)"), markup of the extraction (``<sup>d</sup>``) as plain text."""
     if not isinstance(text, str):
         return text
-    parts = [SECTOR_LABELS.get(p, column_label(p) if is_identifier(p) else p) for p in _plain(text).split(" | ")]
-    return " · ".join(parts)
+    return " · ".join(caselinks.word_in_words(p) for p in _plain(text).split(" | "))
 
 
 def _plain(text):
@@ -102,7 +101,7 @@ def _plain(text):
 
 def audit_table(page, a: AuditPage) -> tuple[str, dict]:
     """Every comparison, sortable, each book table's first row an anchor for the badges."""
-    shown = a.audit[AUDIT_SHOWN].assign(row=a.audit["row"].map(_in_words), column=a.audit["column"].map(_in_words))
+    shown = a.audit[AUDIT_SHOWN].assign(row=a.audit["row"].map(_key_in_words), column=a.audit["column"].map(_key_in_words))
     return page.table(shown, "audit", "The reproduction audit, comparison by comparison",
                       "analysis/audit/book_audit.py", data=a.audit, interactive=True,
                       row_ids=audit_row_ids(a.audit)), {}
@@ -124,7 +123,7 @@ def consistency_tables(page, a: AuditPage) -> list[tuple[str, dict]]:
 
 
 def prose_table(page, a: AuditPage) -> tuple[str, dict]:
-    shown = a.prose.assign(quote=a.prose["quote"].map(_plain), measure=a.prose["measure"].map(_in_words))
+    shown = a.prose.assign(quote=a.prose["quote"].map(_plain), measure=a.prose["measure"].map(_key_in_words))
     return page.table(shown, "text_claims", "The book's numeric statements in prose, each with its verdict",
                       "data/book/text_claims.csv judged by analysis/audit/standard.py", data=a.prose,
                       interactive=True), {}

@@ -59,23 +59,28 @@ _TOKEN = r"\b[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+\b"
 _RUN = re.compile(rf"{_TOKEN}(?:, {_TOKEN})*")
 
 
-def in_words(text, names: dict):
-    """``text`` (an audit rule's evidence) for readers: case ids replaced by the cases' names
-    (``names``: id -> name) and column names by their labels (data/labels.csv), so
-    "furniture-sao-bento-do-sul" reads "Furniture, São Bento do Sul" and
-    "upgrading_process 2.67" reads "Process upgrading (0–3) 2.67". Other text is unchanged."""
-    from analysis.vocab import column_label, is_identifier
+def word_in_words(token: str, names: dict | None = None) -> str:
+    """One identifier for readers: a case id as the case's name (``names``: id -> name), a
+    sector code as the sector's label, a column name as its label (data/labels.csv); any
+    other token unchanged."""
+    from analysis.vocab import SECTOR_LABELS, column_label, is_identifier
 
+    if names and token in names:
+        return str(names[token])
+    if token in SECTOR_LABELS:
+        return SECTOR_LABELS[token]
+    return column_label(token) if is_identifier(token) else token
+
+
+def in_words(text, names: dict | None = None):
+    """``text`` (an audit rule's evidence) for readers: every identifier in it through
+    :func:`word_in_words`, so "furniture-sao-bento-do-sul" reads "Furniture, São Bento do
+    Sul" and "upgrading_process 2.67" "Process upgrading 2.67". Other text is unchanged."""
     if not isinstance(text, str):
         return text
 
-    def word(t):
-        if t in names:
-            return str(names[t])
-        return column_label(t) if is_identifier(t) else t
-
     def run(m):  # "a-b, c-d": names hold commas themselves, so a list of cases is joined by "; "
         tokens = m.group(0).split(", ")
-        sep = "; " if all(t in names for t in tokens) and len(tokens) > 1 else ", "
-        return sep.join(word(t) for t in tokens)
+        sep = "; " if names and all(t in names for t in tokens) and len(tokens) > 1 else ", "
+        return sep.join(word_in_words(t, names) for t in tokens)
     return _RUN.sub(run, text)

@@ -133,7 +133,7 @@ def refused_text(results) -> str:
     refused = [r for r in results if not r.estimable]
     if not refused:
         return ""
-    return ("\n".join(f"- **{r.outcome}, {models.KINDS[r.kind].lower()}**: {escape.myst(rp.in_words(r.reason))}."
+    return ("\n".join(f"- **{r.outcome}, {models.KINDS[r.kind].lower()}**: {escape.myst(rp.variables_in_words(r.reason))}."
                       for r in refused)
             + "\n\nSeparation means that some combination of the regressors sorts the cases into the outcome "
               "categories without overlap, so the likelihood keeps growing as the coefficients grow and has no "
@@ -269,7 +269,9 @@ def seeds_section(page, p: RegressionPage, *, seed: int, check_seeds: str, n_per
         return "", {}
     stab = robustness.seed_stability(p.pub.frame, p.outcomes, p.pub.regressors, seeds, n_perm=n_perm,
                                      n_boot=n_boot)
-    shown = stab.assign(**{c: stab[c].map(rp.in_words) for c in stab.columns if stab[c].dtype == object})
+    # every text column (object or string dtype; the function passes anything else through)
+    shown = stab.assign(**{c: stab[c].map(rp.variables_in_words) for c in stab.columns
+                           if not pd.api.types.is_numeric_dtype(stab[c])})
     return page.table(shown, "seed_stability", "Resampling conclusions under other master seeds (changes against the "
                       "page's seed)", "analysis/stats/robustness.py (seed_stability)", data=stab), {}
 

@@ -315,7 +315,7 @@ def variable_table(regressors, outcomes) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def in_words(text) -> str:
+def variables_in_words(text) -> str:
     """``text`` (a model's reason, a list of regressors) with variable names replaced by their
     short labels ("sector_complex_products" -> "Complex products"), for readers."""
     import re
@@ -330,8 +330,8 @@ def estimability(results: list[models.ModelResult]) -> pd.DataFrame:
     which :func:`sample_report` gives once per case; variables named in words."""
     rep = models.estimability_report(results)
     rep["estimated"] = np.where(rep["estimable"], "yes", "no")
-    rep["reason"] = rep["reason"].map(in_words)
-    rep["dropped_regressors"] = rep["dropped_regressors"].map(in_words)
+    rep["reason"] = rep["reason"].map(variables_in_words)
+    rep["dropped_regressors"] = rep["dropped_regressors"].map(variables_in_words)
     return rep[["outcome", "model", "estimated", "n", "reason", "dropped_regressors"]]
 
 
