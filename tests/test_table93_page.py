@@ -47,3 +47,14 @@ def test_no_empty_table_of_convention_changes(page_and_tables):
         assert md == "No cell's verdict changed."
     else:
         assert "literal-table" in md
+
+
+def test_claims_name_cases_not_ids(page_and_tables, book_data):
+    """The Chapter 9 statements shown on the page name cases by their names (the evidence
+    columns are string-typed: a test of object dtype alone would skip them)."""
+    p, page = page_and_tables
+    table93_page.claims_section(page, p, book_data)
+    spec = _shown(page, "claims")
+    ids = set(p.frame["case_id"])
+    text = " ".join(str(c) for r in spec["rows"] for c in r)
+    assert not [i for i in ids if i in text], sorted(i for i in ids if i in text)[:5]

@@ -180,7 +180,8 @@ def claims_section(page, p: Table93Page, data) -> tuple[str, dict]:
     names = dict(zip(data.cases["case_id"], data.cases["name"]))
     claims = rp.claims_with_tests(check_claims(data), p.tests)
     shown = claims.assign(**{c: claims[c].map(lambda t: caselinks.in_words(t, names))
-                             for c in claims.columns if claims[c].dtype == object and c not in ("claim_id", "verdict")})
+                             for c in claims.columns if not pd.api.types.is_numeric_dtype(claims[c])
+                             and c not in ("claim", "verdict")})
     return page.table(shown, "claims",
                       "Chapter 9 statements on these relations: the mean-based check and the rank test of the matching "
                       "cell", "book Chapter 9 text (paraphrased in data/book/structural_claims.csv) and Tables 9.2-9.6; "
