@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import pytest
+import yaml
 
 from analysis.book import build as b
 
@@ -258,3 +259,26 @@ def test_pages_outside_the_toc_are_not_staged_except_case_pages(tmp_path):
     assert removed == ["chapters/audit", "intro"]
     left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert left == ["_static/x.md", "chapters/cases/a-case.md", "chapters/cases/index.md", "tiny.ipynb"]
+
+
+def test_the_books_table_of_contents_is_the_same_in_every_edition():
+    """Adding the first case must not change the toc: sphinx-external-toc keeps it in Sphinx's
+    configuration, and a changed one makes Sphinx read every page again (issue 15)."""
+    import pandas as pd
+
+    base = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    runs = b.read_runs()
+    assert b.EXTENDED_PAGE in {r.output for r in runs} and b.EXTENDED_PAGE in b.toc_pages(base)
+    cases = pd.DataFrame({"sector": ["traditional"]})
+    extended = b.extended_runs([b.Run(r.source, r.output, dict(r.parameters), r.title, list(r.inputs),
+                                      list(r.extended_inputs)) for r in runs], "_build/cases/x", cases)
+    assert b.extended_toc(base, extended) == base
+    assert [r.output for r in extended].count(b.EXTENDED_PAGE) == 1
+    page = next(r for r in extended if r.output == b.EXTENDED_PAGE)
+    assert page.parameters["cases_dir"] == "_build/cases/x" and "_build/cases/x/*" in page.inputs
+    # a smaller book without the page is given it, with the cases
+    small = b.extended_runs([next(r for r in b.read_runs() if r.output == "chapters/ch01_cases")],
+                            "_build/cases/x", cases)
+    assert [r.output for r in small][-1] == b.EXTENDED_PAGE
+    toc = b.extended_toc({"format": "jb-book", "root": "intro"}, small)
+    assert b.EXTENDED_PAGE in b.toc_pages(toc)

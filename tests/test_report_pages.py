@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -360,7 +361,9 @@ def test_extended_page_values_links_and_comparison(samples, in_tmp):
         "n_new": len(new), "n_published": len(published), "n_extended": len(published) + len(new)}
     md, _ = extended_page.case_page_links(new)
     assert md.splitlines()[2:] == [f"- {{doc}}`cases/{c}`" for c in new["case_id"]]
-    assert extended_page.case_page_links(new.iloc[0:0]) == ("No new cases.", {})
+    assert extended_page.case_page_links(new.iloc[0:0]) == ("", {})
+    assert extended_page.new_cases_table(Page("extended"), new.iloc[0:0], "")[0].startswith("This build adds no cases")
+    assert labels(extended_page.new_cases_table(Page("extended"), new, "cases/examples")[0]) == ["extended-new-cases"]
     with pytest.raises(ValueError, match="not slugs"):
         extended_page.case_page_links(new.assign(case_id="x`} {raw}`<b>"))
     md, values = extended_page.comparison(Page("extended"), published, extended)
@@ -369,7 +372,23 @@ def test_extended_page_values_links_and_comparison(samples, in_tmp):
     assert said.startswith("The new cases change the summaries of ") and said.endswith(".")
     assert set(said.removeprefix("The new cases change the summaries of ").rstrip(".").split(", ")) >= \
         set(new["sector"].map(SECTOR_LABELS))
-    assert extended_page.comparison(Page("extended"), published, published)[1] == {"changed_summaries": "The new cases change no sector's summary."}
+    # the published edition's page: nothing to compare, said in words, no table
+    md, values = extended_page.comparison(Page("extended"), published, published)
+    assert md == "" and values["changed_summaries"].startswith("Without new cases")
+
+
+def test_extended_page_offers_the_case_templates_as_downloads(in_tmp):
+    from analysis.report import extended_page
+
+    page = Page("extended")
+    written = extended_page.templates(page)
+    assert [Path(w).name for w in written] == ["extended-template.yaml", "extended-tavara-1993.yaml"]
+    for w, rel in zip(written, extended_page.TEMPLATE_FILES):
+        assert Path(w).read_bytes() == (ROOT / rel).read_bytes()
+    # the page's Markdown links exactly these files (a missing one fails the strict Sphinx build too)
+    text = (ROOT / "chapters/extended.md").read_text(encoding="utf-8")
+    for w in written:
+        assert f"<{w}>" in text
 
 
 def test_cross_sector_values_and_extended_block(book_data, samples, in_tmp):

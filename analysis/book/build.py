@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import copy
 import functools
 import glob
 import hashlib
@@ -40,6 +41,7 @@ from pathlib import Path
 import yaml
 
 from analysis.paths import BUILD_DIR as BUILD, ROOT
+from analysis.book import pysource
 
 STATIC_FILES = ["_config.yml", "_toc.yml", "intro.md", "bibliography.md", "references.bib", "_static",
                 "chapters/judging_standard.md"]
@@ -51,6 +53,8 @@ COMMON_INPUTS = ["requirements.txt", "data/labels.csv"]
 FILE_PARAMETERS = ("series_file",)
 # Data a run reads unless runs.yml narrows it: all of data/ (a stale page is worse than a re-run).
 DEFAULT_INPUTS = ["data/**/*"]
+#: the page that lists the new cases of an extended edition (and says how to add them)
+EXTENDED_PAGE = "chapters/extended"
 STAMP_PACKAGES = ["pandas", "numpy", "statsmodels", "seaborn", "matplotlib", "pandera", "papermill", "jupyter-book"]
 
 
@@ -93,6 +97,13 @@ def declared_parameters(source: Path) -> dict[str, dict]:
     papermill's own reader (``inspect_notebook``) finds the names, defaults and the comment
     after each; a comment ``# one of: a, b, c`` restricts the allowed values.
     """
+    st = Path(source).stat()
+    # a build asks twice per page (edition, parameter check); the answer is kept per file version
+    return copy.deepcopy(_declared_parameters(Path(source), st.st_mtime_ns, st.st_size))
+
+
+@functools.lru_cache(maxsize=None)
+def _declared_parameters(source: Path, mtime_ns: int, size: int) -> dict[str, dict]:
     import tempfile
 
     import jupytext
@@ -206,8 +217,10 @@ def extended_runs(runs: list[Run], cases_rel: str, cases) -> list[Run]:
             r.inputs += [f"{cases_rel}/*", *r.extended_inputs]
         if "case_set" in declared:
             r.parameters.setdefault("case_set", "extended")  # show the side-by-side unless the user chose otherwise
-    extra = [Run("chapters/extended.md", "chapters/extended", {"cases_dir": cases_rel}, None,
-                 [*DEFAULT_INPUTS, f"{cases_rel}/*"])]
+    # the book's runs include the page of new cases (chapters/runs.yml; the loop above gave it
+    # the cases); a smaller book given cases without it gets it here
+    extra = [] if any(r.output == EXTENDED_PAGE for r in runs) else [
+        Run(f"{EXTENDED_PAGE}.md", EXTENDED_PAGE, {"cases_dir": cases_rel}, None, [*DEFAULT_INPUTS, f"{cases_rel}/*"])]
     # the new cases' own pages are not runs: analysis.book.casepages writes them (with the
     # published cases' pages) in the build process, one execution for all
     return runs + extra
@@ -249,9 +262,14 @@ def prune_outside_toc(stage: Path, toc: dict) -> list[str]:
 
 
 def extended_toc(base: dict, runs: list[Run]) -> dict:
-    """The table of contents with an 'Extended edition' part for the extra pages."""
-    pages = [r.output for r in runs if r.output == "chapters/extended"]
-    if not pages:
+    """The table of contents with the page of new cases, for a book whose toc lacks it.
+
+    The book's own ``_toc.yml`` names that page in every edition (in the published one it
+    says how to add cases), so the table of contents, which sphinx-external-toc keeps in
+    Sphinx's configuration, is the same with and without new cases: a changed one would make
+    Sphinx read every page again when the first case is added."""
+    pages = [r.output for r in runs if r.output == EXTENDED_PAGE]
+    if not pages or EXTENDED_PAGE in toc_pages(base):
         return base
     toc = json.loads(json.dumps(base))
     # the case pages are orphan pages linked from the case index (analysis.book.casepages),
@@ -266,38 +284,6 @@ def extended_toc(base: dict, runs: list[Run]) -> dict:
 
 # ---------------------------------------------------------------- caching
 
-def _module_file(name: str) -> Path | None:
-    parts = name.split(".")
-    if parts[0] != "analysis":
-        return None
-    base = ROOT.joinpath(*parts)
-    for cand in (base.with_suffix(".py"), base / "__init__.py"):
-        if cand.is_file():
-            return cand
-    return None
-
-
-@functools.lru_cache(maxsize=None)  # keyed by the code itself: an edited file is parsed again
-def _imports(code: str, package: str) -> frozenset[str]:
-    """Dotted names of the analysis modules imported by ``code`` (absolute or relative)."""
-    import ast as _ast
-
-    names = set()
-    for node in _ast.walk(_ast.parse(code)):
-        if isinstance(node, _ast.Import):
-            names.update(a.name for a in node.names)
-        elif isinstance(node, _ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
-                mod = ".".join(base + ([node.module] if node.module else []))
-            else:
-                mod = node.module or ""
-            names.add(mod)
-            names.update(f"{mod}.{a.name}" for a in node.names)  # "from analysis import tables"
-    return frozenset(n for n in names if n == "analysis" or n.startswith("analysis."))
-
-
 @functools.lru_cache(maxsize=None)
 def _notebook_code(source: Path, mtime_ns: int, size: int) -> str:
     """A notebook's code cells (shell and magic lines left out); cached by file version."""
@@ -310,15 +296,15 @@ def _notebook_code(source: Path, mtime_ns: int, size: int) -> str:
 def analysis_modules(source: Path) -> set[Path]:
     """Files of the analysis package a notebook imports, followed transitively."""
     st = Path(source).stat()
-    todo, seen = list(_imports(_notebook_code(Path(source), st.st_mtime_ns, st.st_size), "analysis")), set()
+    todo, seen = list(pysource.imports(_notebook_code(Path(source), st.st_mtime_ns, st.st_size), "analysis")), set()
     while todo:
         name = todo.pop()
-        path = _module_file(name)
+        path = pysource.module_file(name)
         if path is None or path in seen:
             continue
         seen.add(path)
         pkg = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        todo += _imports(path.read_text(encoding="utf-8"), pkg)
+        todo += pysource.imports(path.read_text(encoding="utf-8"), pkg)
         parent = name.rpartition(".")[0]
         if parent:
             todo.append(parent)  # importing a submodule runs its package's __init__

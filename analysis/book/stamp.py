@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import importlib
-import inspect
 import re
 from importlib import metadata
 from pathlib import Path
 
+from analysis.book import pysource
 from analysis.book.edition import Edition, edition_metadata, source_url
-from analysis.paths import ROOT
 
 META_KEY = "upgrading_stamp"
 _NAME = re.compile(r"^:name:\s*(\S+)\s*$", re.M)
@@ -64,31 +62,6 @@ def _dotted(func) -> str | None:
     return None
 
 
-def resolve(dotted: str):
-    """``analysis.method.tables.table_9_2`` -> (qualified name, file relative to the root, first line)."""
-    parts = dotted.split(".")
-    for i in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:i]))
-        except ImportError:
-            continue
-        try:
-            for p in parts[i:]:
-                obj = getattr(obj, p)
-        except AttributeError:
-            return None
-        if not (inspect.isfunction(obj) or inspect.isclass(obj)):
-            return None
-        obj = inspect.unwrap(obj)  # a decorated function (theme.themed) links to its own source
-        try:
-            path = Path(inspect.getsourcefile(obj)).resolve().relative_to(ROOT.resolve()).as_posix()
-            line = inspect.getsourcelines(obj)[1]
-        except (TypeError, OSError, ValueError):
-            return None
-        return f"{obj.__module__}.{obj.__qualname__}", path, line
-    return None
-
-
 def calls_in(code: str, aliases: dict[str, str]) -> list[tuple[str, str, int]]:
     """Library functions called in ``code`` (resolved through ``aliases``), in order, without repeats."""
     try:
@@ -105,7 +78,7 @@ def calls_in(code: str, aliases: dict[str, str]) -> list[tuple[str, str, int]]:
         head, _, rest = name.partition(".")
         if head not in aliases:
             continue
-        hit = resolve(aliases[head] + (f".{rest}" if rest else ""))
+        hit = pysource.definition(aliases[head] + (f".{rest}" if rest else ""))
         if hit and hit[0] not in seen and not hit[0].startswith(_NOT_MAKERS):
             seen.add(hit[0])
             out.append(hit)
@@ -207,6 +180,9 @@ def stamp_page(nb_path: Path, source: str, parameters: dict, hashes: dict[str, s
         if cell.cell_type == "code" and "remove-input" in tags and _labels(cell):
             tags[tags.index("remove-input")] = "hide-input"
     nb.metadata[META_KEY] = {"commit": commit_of(revision), "source": source}
+    # the Cite folds (analysis.book.sphinx_cite) read the calls from here rather than working
+    # them out again in the Sphinx process
+    nb.metadata[META_KEY]["cell_calls"] = cell_calls(nb)
     text = stamp_text(source, parameters, hashes, revision, page_calls(nb), packages=packages)
     cell = nbformat.v4.new_markdown_cell(text)
     cell.id = "reproducibility-stamp"  # a fixed id: a random one would change the page on every build
