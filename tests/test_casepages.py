@@ -131,6 +131,29 @@ def test_rerun_renders_nothing_and_changes_no_file(tmp_path):
     assert second["changed_files"] == 0 and page.stat().st_mtime_ns == mtime
 
 
+def test_a_new_case_page_is_rendered_again_when_the_other_cases_change_its_regression_use(tmp_path, monkeypatch):
+    """The page cache is keyed by the case's own row and by what the other cases decide for
+    it: which models of the extended sample use it. Another case can change that (a newly
+    scored sector adds a regressor) without touching this case's row."""
+    cache = tmp_path / "cache"
+    first = casepages.write_case_pages(tmp_path / "a", "cases/examples", cache_dir=cache, log=lambda m: None)
+    real = casepages.regression_use
+
+    def changed(sample):
+        use = real(sample)
+        if "footwear-el-porvenir" in use:
+            use["footwear-el-porvenir"] = dict(use["footwear-el-porvenir"], used=[], why="(changed)")
+        return use
+
+    casepages._BASE.clear()
+    monkeypatch.setattr(casepages, "regression_use", changed)
+    second = casepages.write_case_pages(tmp_path / "a", "cases/examples", cache_dir=cache, log=lambda m: None)
+    assert first["rendered"] == first["pages"]
+    # only the page whose regression use changed is rendered again
+    assert second["rendered"] == 1
+    casepages._BASE.clear()
+
+
 def test_link_rows_links_the_case_column_only():
     data = pd.DataFrame({"case_id": ["textile-itaji", "bad id!"], "name": ["A", "B"], "x": [1, 2]})
     shown = caselinks.link_rows(data.copy(), data)

@@ -25,3 +25,38 @@ def test_inline_scripts_registered_twice_are_emitted_once():
     assert [(j.filename, j.attributes.get("body")) for j in ctx["script_files"]] == [
         ("_static/doctools.js", None), (None, body), ("_static/other.js", None)]
     assert len(scripts) == 4  # the builder's own list is left alone
+
+
+def _doctree(text: str):
+    from docutils import nodes
+    from docutils.utils import new_document
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+
+    doc = new_document("page", get_default_settings(Parser))
+    section = nodes.section()
+    section += nodes.title("", "Case: <b>bold</b> cluster")
+    section += nodes.paragraph("", text)
+    doc += section
+    return doc
+
+
+def test_search_index_stems_each_word_once_per_build_and_escapes_titles():
+    from types import SimpleNamespace
+
+    from sphinx.search import IndexBuilder
+
+    sphinx_fixes._patch_search_index()
+    env = SimpleNamespace(domains={}, **{f"_search_index_{k}": {} for k in (
+        "titles", "filenames", "mapping", "title_mapping", "all_titles", "index_entries", "objtypes", "objnames")})
+    index = IndexBuilder(env, "en", {}, None)
+    words = "clusters upgrading governance cooperation exporting"
+    index.feed("a", "a.md", "Case: <b>bold</b>", _doctree(words))
+    index.feed("b", "b.md", "Other", _doctree(words))
+    info = index.lang.stem.cache_info()
+    # the second page's words were all stemmed already: no new stemming for them
+    assert info.hits >= len(words.split()) and info.misses <= len(words.split()) + 6
+    assert index._mapping["govern"] == {"a", "b"} and index._mapping["upgrad"] == {"a", "b"}
+    import html
+
+    assert "<" not in index._titles["a"] and html.unescape(index._titles["a"]) == "Case: <b>bold</b>"

@@ -205,8 +205,10 @@ def prepare_cases(cases_dir: Path) -> tuple[str, "object"]:
 
 
 def extended_runs(runs: list[Run], cases_rel: str, cases) -> list[Run]:
-    """Pass ``cases_dir`` to every run that declares it; add the extended-edition page and
-    one profile page per new case."""
+    """Pass ``cases_dir`` to every run that declares it, the page of new cases included (a
+    smaller book given cases without that page gets it, as chapters/runs.yml declares it)."""
+    if not any(r.output == EXTENDED_PAGE for r in runs):
+        runs = runs + [r for r in read_runs() if r.output == EXTENDED_PAGE]
     new_sectors = set(cases["sector"])
     for r in runs:
         declared = declared_parameters(ROOT / r.source)
@@ -217,13 +219,9 @@ def extended_runs(runs: list[Run], cases_rel: str, cases) -> list[Run]:
             r.inputs += [f"{cases_rel}/*", *r.extended_inputs]
         if "case_set" in declared:
             r.parameters.setdefault("case_set", "extended")  # show the side-by-side unless the user chose otherwise
-    # the book's runs include the page of new cases (chapters/runs.yml; the loop above gave it
-    # the cases); a smaller book given cases without it gets it here
-    extra = [] if any(r.output == EXTENDED_PAGE for r in runs) else [
-        Run(f"{EXTENDED_PAGE}.md", EXTENDED_PAGE, {"cases_dir": cases_rel}, None, [*DEFAULT_INPUTS, f"{cases_rel}/*"])]
     # the new cases' own pages are not runs: analysis.book.casepages writes them (with the
     # published cases' pages) in the build process, one execution for all
-    return runs + extra
+    return runs
 
 
 def toc_pages(toc: dict) -> set[str]:

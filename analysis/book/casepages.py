@@ -666,7 +666,10 @@ def write_case_pages(dest: Path, cases_dir: str = "", cache_dir: Path | None = N
         row = frame[frame["case_id"] == cid].iloc[0].copy()
         if "source_file" in row.index:  # the build copies cases into a digest-named folder: keep the name only
             row["source_file"] = Path(escape.text(row["source_file"])).name
-        key = hashlib.sha256((base + row.to_json(default_handler=str)).encode()).hexdigest()[:20]
+        # a page shows its own row, and one thing that depends on the other cases: which
+        # models of the extended sample use it (the regressors follow the sectors scored)
+        context = json.dumps(ctx.regression_extended.get(cid), sort_keys=True) if is_new else ""
+        key = hashlib.sha256((base + row.to_json(default_handler=str) + context).encode()).hexdigest()[:20]
         entry = cache_dir / "casepages" / key if cache_dir else None
         if entry is not None and (entry / f"{cid}.md").exists():
             shutil.copy2(entry / f"{cid}.md", scratch / f"{cid}.md")
