@@ -282,3 +282,16 @@ def test_the_books_table_of_contents_is_the_same_in_every_edition():
     assert [r.output for r in small][-1] == b.EXTENDED_PAGE
     toc = b.extended_toc({"format": "jb-book", "root": "intro"}, small)
     assert b.EXTENDED_PAGE in b.toc_pages(toc)
+
+
+def test_pages_start_longest_first_by_their_last_execution(tmp_path):
+    runs = [b.Run(f"chapters/{n}.md", f"chapters/{n}", {}, None, []) for n in ("a", "b", "c", "d")]
+    durations = {"chapters/a": 1.0, "chapters/b": 30.0, "chapters/c": 5.0}
+    assert [r.output for r in b.longest_first(runs, durations)] == [
+        "chapters/d", "chapters/b", "chapters/c", "chapters/a"]  # d never timed: first
+    assert [r.output for r in b.longest_first(runs, {})] == [r.output for r in runs]  # first build: file order
+    assert b.read_durations(tmp_path) == {}
+    (tmp_path / b.DURATIONS_FILE).write_text("not json")
+    assert b.read_durations(tmp_path) == {}
+    (tmp_path / b.DURATIONS_FILE).write_text('{"chapters/a": 2.5}')
+    assert b.read_durations(tmp_path) == {"chapters/a": 2.5}

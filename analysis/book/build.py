@@ -224,6 +224,27 @@ def extended_runs(runs: list[Run], cases_rel: str, cases) -> list[Run]:
     return runs
 
 
+DURATIONS_FILE = "durations.json"  # seconds each page took when it last executed
+
+
+def read_durations(cache_dir: Path) -> dict[str, float]:
+    """How long each page took to execute last time (empty before the first build)."""
+    f = cache_dir / DURATIONS_FILE
+    try:
+        return {str(k): float(v) for k, v in json.loads(f.read_text()).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def longest_first(runs: list[Run], durations: dict[str, float]) -> list[Run]:
+    """The runs in the order the worker pool should start them: the longest (by their last
+    execution) first, pages never timed before ahead of all (they may be long), ties in
+    ``runs.yml`` order. Started in file order, the two slowest pages (regression, Table 9.3)
+    came last and one worker ran them alone; longest first keeps both workers busy to the end
+    (a page taken from the cache costs nothing wherever it is)."""
+    return sorted(runs, key=lambda r: -durations.get(r.output, float("inf")))
+
+
 def toc_pages(toc: dict) -> set[str]:
     """Every page a jupyter-book table of contents names (root, files, sections), no suffix."""
     found = {str(toc.get("root", ""))}
@@ -714,7 +735,9 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
                 reasons[r.output] = "re-executed: " + why_rerun(previous, hashes[r.output])
         log(f"executing {len(runs)} notebooks with {jobs} worker(s)")
         with results_memo(workdir, use_cache), ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {pool.submit(execute_run, r, stage, cache_dir, keys[r.output]): r for r in runs}
+            durations = read_durations(cache_dir)
+            futures = {pool.submit(execute_run, r, stage, cache_dir, keys[r.output]): r
+                       for r in longest_first(runs, durations)}
             for i, fut in enumerate(as_completed(futures), 1):
                 run = futures[fut]
                 try:
@@ -733,8 +756,11 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
                                      f"{', '.join(extra)}; add them to its 'inputs' in chapters/runs.yml "
                                      "(a page's cache key is made of its declared inputs)")
                 (cache_dir / "last" / f"{run.slug}.json").write_text(json.dumps(hashes[run.output], sort_keys=True))
+                if not cached:
+                    durations[run.output] = round(secs, 2)
                 why = "skipped: inputs unchanged, taken from cache" if cached else reasons[output]
                 log(f"[{i}/{len(runs)}] {output}: {why} ({secs:.1f}s)")
+        (cache_dir / DURATIONS_FILE).write_text(json.dumps(durations, sort_keys=True, indent=0))
         revision = code_revision()
         from analysis.book.stamp import stamp_page  # the stamp with source links, code on demand (issue 13)
         for r in runs:
