@@ -164,6 +164,25 @@ def test_chapter_4_label_tables_and_notes_switch(ch4, in_tmp):
     assert table_json(md)["columns"][:2] == ["Subsystem", "Industry"]
 
 
+def test_table_4_4_keeps_each_printed_header_once_per_block_not_a_column(ch4, in_tmp):
+    md, _ = salmon_page.table_4_4(Page("ch04"), ch4)
+    spec = table_json(md)
+    raw = cells("4.4")
+    printed_headers = list(dict.fromkeys(raw["column"]))
+    assert len(printed_headers) == 2  # the two printed pages head the value column differently
+    # no column of one repeated word per row: the headers are in the blocks' headings, each in full
+    assert not any("printed" in c.lower() and "header" in c.lower() for c in spec["columns"])
+    assert not any(h in str(cell) for row in spec["rows"] for cell in row for h in printed_headers)
+    blocks = list(dict.fromkeys(spec["groups"]))
+    assert len(blocks) == 2 and all(b.endswith(h) for b, h in zip(blocks, printed_headers))
+    # each row sits under its own page's header; the values are shown as printed
+    assert [next(h for h in printed_headers if g.endswith(h)) for g in spec["groups"]] == list(raw["column"])
+    value = next(i for i, c in enumerate(spec["columns"]) if "US$" in c)
+    assert [r[value] for r in spec["rows"]] == list(raw["printed"])
+    download = pd.read_csv(in_tmp / "downloads/ch04" / spec["download"], dtype=str)
+    assert list(download["column"]) == list(raw["column"])  # the download keeps the header on every row
+
+
 def test_consistency_section_lists_the_chapters_checks(ch4, in_tmp):
     md, _ = casestudy_page.consistency(Page("ch04"), ch4)
     spec = table_json(md)
