@@ -247,6 +247,40 @@ def test_upgrading_tables_and_escaped_notes(ch9, book_data, in_tmp):
     assert synthesis_page.extended_tables(page, ch9) == []  # no new cases: no extended block
 
 
+def _decimals(text: str) -> int:
+    return len(text.partition(".")[2])
+
+
+@pytest.mark.parametrize("i", [0, 1, 2])
+def test_upgrading_tables_one_precision_per_kind_of_quantity(ch9, in_tmp, i):
+    """Scores, sums and totals to one decimal, averages to two, whatever else is in the column."""
+    md, _ = synthesis_page.upgrading_tables(Page("ch09"), ch9)[i]
+    spec = table_json(md)
+    cols = spec["columns"]
+    numeric = [j for j, c in enumerate(cols) if c.endswith("upgrading")]
+    assert len(numeric) == 5
+    cluster = cols.index("Cluster")
+    text = lambda r: r["text"] if isinstance(r, dict) else r  # noqa: E731 (a cell linking to its case)
+    seen = set()
+    for row in spec["rows"]:
+        want = 2 if text(row[cluster]) == "Average" else 1
+        for j in numeric:
+            if row[j] != "–":
+                assert _decimals(row[j]) == want, (row[cluster], cols[j], row[j])
+                seen.add(want)
+    assert seen == {1, 2}
+    assert "one decimal" in spec["note"] and "two decimals" in spec["note"]
+    # the averages are the book's arithmetic on data/cases.csv (N/A adds nothing and still counts)
+    table, _, sector, _ = synthesis_page.UPGRADING_TABLES[i]
+    cases = pd.read_csv(ROOT / "data/cases.csv")
+    rec = pd.read_csv(ROOT / "data/reconciliation.csv")
+    ids = rec.loc[rec["table"].astype(str) == table, "case_id"]
+    part = cases[cases["case_id"].isin(ids)]
+    avg = next(r for r in spec["rows"] if text(r[cluster]) == "Average")
+    product = cols.index("Product upgrading")
+    assert float(avg[product]) == pytest.approx(part["upgrading_product"].fillna(0).sum() / len(part), abs=0.005)
+
+
 def test_extended_tables_for_the_example_cases(book_data, in_tmp):
     p = synthesis_page.prepare(book_data, "cases/examples")
     assert len(p.new_cases)
