@@ -123,10 +123,7 @@ def table_8_3_section(page, p: TradePage) -> tuple[str, dict]:
 
 def series_section(page, p: TradePage) -> tuple[str, dict]:
     if p.series is None:
-        return ("Set the parameter `series_file` to a CSV inside the project (one row per product, country and year, "
-                "with the columns of `data/examples/trade_series_example.csv`) and rebuild, for example "
-                "`python -m analysis.book --set chapters/ch08_trade.series_file=data/examples/trade_series_example.csv`. "
-                "This page then classifies every product and country of the file under both rules."), {}
+        return "", {}  # the page's prose says what file to give and how (chapters/ch08_trade.md)
     s, f = p.series, p.series_file
     parts = [page.table(views.series_view(s, p.rule_variant), "series",
                         f"Your trade series ({f}): changes over each product's first and last year and both rules' verdicts",
