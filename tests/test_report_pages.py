@@ -473,6 +473,40 @@ def test_data_dictionary_values_follow_the_vocabulary(in_tmp):
     assert "Rule" not in table_json(sections[1][0])["columns"] and "rule" not in table_json(sections[1][0])["columns"]
 
 
+def test_data_dictionary_gives_every_column_a_meaning_and_a_type_in_words(in_tmp):
+    from analysis.io.schema import SCHEMAS
+    from analysis.report import dictionary_page
+
+    labels = pd.read_csv(ROOT / "data" / "labels.csv", dtype=str)
+    type_words = set(labels.loc[(labels["kind"] == "category") & (labels["column"] == "data_type"), "label"])
+    assert {"text", "whole number", "decimal number"} <= type_words
+    sections = dictionary_page.file_sections(Page("dictionary"), show_checks=True)
+    n = 0
+    for md, _ in sections[1::2]:
+        spec = table_json(md)
+        cols = [c.lower() for c in spec["columns"]]
+        for r in spec["rows"]:
+            row = dict(zip(cols, r))
+            assert row["meaning"].strip(), (spec["title"], row["column"])
+            assert row["type"] in type_words, (spec["title"], row["column"], row["type"])
+            n += 1
+    assert n == sum(len(s.columns) for s in SCHEMAS.values())
+
+
+@pytest.mark.parametrize("dtype, code", [
+    (pd.StringDtype("pyarrow"), "text"), (pd.StringDtype("python"), "text"), ("object", "text"), ("str", "text"),
+    ("Int64", "whole_number"), ("int64", "whole_number"), ("float64", "decimal_number"),
+    ("Float64", "decimal_number"), ("bool", "yes_no"), ("boolean", "yes_no"),
+    ("datetime64[ns]", "date"), (pd.CategoricalDtype(["a"]), "category")])
+def test_storage_types_map_to_one_kind_of_value(dtype, code):
+    from analysis import vocab
+
+    assert vocab.data_type(dtype) == code
+    labels = pd.read_csv(ROOT / "data" / "labels.csv", dtype=str)
+    want = labels.loc[(labels["column"] == "data_type") & (labels["code"] == code), "label"]
+    assert len(want) == 1 and vocab.type_label(dtype) == want.iloc[0]  # the label of data/labels.csv
+
+
 def test_reconciliation_view_cites_pages_and_names_cases(book_data):
     from analysis.report import caselinks, caselist_page
 
