@@ -22,7 +22,9 @@
   }
   function enhance(table) {
     var box = scrollBox(table);
-    var rows = Array.prototype.slice.call(table.tBodies[0] ? table.tBodies[0].rows : []);
+    // a group's heading row (class book-table-group: one cell spanning the table) is not a data row
+    var rows = Array.prototype.slice.call(table.tBodies[0] ? table.tBodies[0].rows : [])
+      .filter(function (r) { return !r.classList.contains("book-table-group"); });
     var heads = table.tHead ? table.tHead.rows[0].cells : [];
     for (var c = 0; c < heads.length; c++) {
       var numeric = rows.length > 0 && rows.every(function (r) {

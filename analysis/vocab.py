@@ -99,6 +99,39 @@ def category_label(column: str, code) -> str:
     return _labels()[1].get(str(column), {}).get(str(code), code)
 
 
+#: the kinds of value a column holds, as the data dictionary and the codebook name them
+#: (labels in data/labels.csv, column ``data_type``)
+DATA_TYPES = ("text", "whole_number", "decimal_number", "yes_no", "date", "category")
+
+
+def data_type(dtype) -> str:
+    """The kind of value (:data:`DATA_TYPES`) of a pandas or numpy ``dtype`` (a dtype object or
+    its name, e.g. ``string[pyarrow]``, ``Int64``, ``float64``): the one mapping from storage
+    types to what a reader needs to know."""
+    import pandas as pd
+
+    t = pd.api.types
+    if isinstance(dtype, str) and dtype in ("str", "string"):
+        return "text"
+    dtype = pd.api.types.pandas_dtype(dtype) if isinstance(dtype, str) else dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "category"
+    if t.is_bool_dtype(dtype):
+        return "yes_no"
+    if t.is_integer_dtype(dtype):
+        return "whole_number"
+    if t.is_float_dtype(dtype):
+        return "decimal_number"
+    if t.is_datetime64_any_dtype(dtype):
+        return "date"
+    return "text"  # object, string (python or pyarrow storage)
+
+
+def type_label(dtype) -> str:
+    """What readers see for a column's type ("text", "whole number", "decimal number", ...)."""
+    return category_label("data_type", data_type(dtype))
+
+
 def relabel(df, columns: bool = True):
     """A copy of ``df`` for display: codes of labelled columns (sector, chain, status, ...)
     replaced by their labels and, if ``columns``, the headers by :func:`column_label`."""

@@ -229,3 +229,53 @@ def test_bad_input_file_names_row_and_field(tmp_path):
     with pytest.raises(ValueError) as e:
         trade.read_trade_series(p)
     assert "broken.csv" in str(e.value) and "row 4" in str(e.value) and "'export_value'" in str(e.value)
+
+
+# ---------------------------------------------------------------- page tables
+@pytest.mark.parametrize("table", ["8.2", "8.4"])
+def test_panel_table_names_each_panel_once_and_the_download_on_every_row(book_data, tmp_path, monkeypatch, table):
+    import json
+    import re
+
+    from analysis.report import trade_page
+    from analysis.report.present import Page
+
+    monkeypatch.chdir(tmp_path)
+    p = trade_page.prepare(book_data, panels="all", rule_variant="absolute", series_file="")
+    md, _ = trade_page.panel_section(Page("ch08"), p, table, "T")
+    spec = json.loads(open(re.search(r"```\{literal-table\} (\S+)", md).group(1), encoding="utf-8").read())
+    # the panels as the transcription lists them (rows without " | " are the panel headers)
+    raw = pd.read_csv(CH / f"table_{table.replace('.', '_')}.csv", dtype=str)
+    panels = list(dict.fromkeys(r for r in raw["row"] if " | " not in r))
+    assert len(panels) >= 3
+    assert "Panel" not in spec["columns"] and not any("world" in c.lower() for c in spec["columns"])
+    assert not any(panel in str(cell) for row in spec["rows"] for cell in row for panel in panels)
+    shown = list(dict.fromkeys(spec["groups"]))
+    assert len(shown) == len(panels) and all(g.startswith(panel) for g, panel in zip(shown, panels))
+    assert len(spec["groups"]) == len(spec["rows"])  # a label for every row; the directive shows changes only
+    csv = pd.read_csv(tmp_path / "downloads" / "ch08" / spec["download"])
+    assert len(csv) == len(spec["rows"]) and csv["panel"].notna().all() and csv["world_growth_pct"].notna().all()
+    assert list(dict.fromkeys(csv["panel"])) == panels
+
+
+def test_own_series_section_explains_the_file_and_gives_the_command_as_a_block(book_data, tmp_path, monkeypatch):
+    import re
+
+    from analysis.report import trade_page
+    from analysis.report.present import Page
+
+    md = (ROOT / "chapters" / "ch08_trade.md").read_text(encoding="utf-8")
+    section = md.split("## Your own trade series", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(\w*)\n(.*?)```", section, flags=re.S)
+    prose = re.sub(r"```.*?```", "", section, flags=re.S)
+    assert all(f"`{c}`" in prose for c in trade.SERIES_COLUMNS)  # the loader's columns, every one
+    sentences = [s for s in re.split(r"(?<=[.:])\s+(?=[A-Z])", " ".join(prose.split())) if s]
+    assert 3 <= len(sentences) <= 5
+    commands = [body.strip() for lang, body in blocks if lang == "bash"]
+    assert len(commands) == 1 and commands[0].startswith("python -m analysis.book --set chapters/ch08_trade.series_file=")
+    example = commands[0].rsplit("=", 1)[1]
+    assert (ROOT / example).is_file() and trade.read_trade_series(ROOT / example) is not None
+    # without a series the section adds nothing to the prose (no second copy of the command)
+    monkeypatch.chdir(tmp_path)
+    p = trade_page.prepare(book_data, panels="all", rule_variant="absolute", series_file="")
+    assert trade_page.series_section(Page("ch08"), p) == ("", {})

@@ -34,7 +34,7 @@ def row(view: pd.DataFrame, check: str, what: str) -> pd.Series:
 
 
 def test_a_qualified_statement_is_shown_as_worded_and_why_it_holds(views):
-    r = row(views[3], "text vs 3.1", "Number of growers, Petrolina-Juazeiro | Mangoes")
+    r = row(views[3], "text vs 3.1", "Number of growers, Petrolina-Juazeiro, Mangoes")
     assert (r["First statement"], r["Second statement"], r["Verdict"]) == ("over 100", "150+", "consistent")
     assert r["Why"].startswith("150+ is over 100")
     # the judging standard's bare "equal" (a statement met as worded) is never the explanation
@@ -45,9 +45,9 @@ def test_a_qualified_statement_is_shown_as_worded_and_why_it_holds(views):
 
 
 def test_each_column_holds_one_source_on_every_row(views, audits, book_data):
-    grapes = row(views[3], "text vs 3.1", "Number of growers, Petrolina-Juazeiro | Grapes")
+    grapes = row(views[3], "text vs 3.1", "Number of growers, Petrolina-Juazeiro, Grapes")
     assert (grapes["First statement"], grapes["Second statement"]) == ("600", "400+")  # text, then Table 3.1
-    core = row(views[4], "4.3 vs 1.2", "Core of production chain | Subtotal, Jobs (estimated, December 2001)")
+    core = row(views[4], "4.3 vs 1.2", "Core of production chain, Subtotal, Jobs (estimated, December 2001)")
     assert (core["First statement"], core["Second statement"]) == ("28,500", "29,000")  # Table 4.3, Table 1.2
     exports = row(views[4], "4.1 vs 1.2", "1996, Total export value (US$ millions FOB)")
     assert (exports["First statement"], exports["Second statement"]) == ("525", "480.0")
@@ -110,6 +110,7 @@ def test_labels_not_raw_names(views):
     for ch, v in views.items():
         assert not v["What"].str.contains(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b").any(), ch
         assert not v["What"].str.contains(r"\bT\d\d-\d+").any(), ch  # no claim ids
+        assert not v["What"].str.contains("|", regex=False).any(), ch  # a list in words, not " | " joins
         for col in ("First statement", "Second statement"):
             assert not v[col].str.contains("<=").any(), ch
     internal = row(v5, "within 1.2", "Table 1.2, row 7 (Furniture–Chipilo, Puebla): Exports 2002 (US$ millions) "

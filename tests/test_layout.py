@@ -12,6 +12,7 @@ Uses the ``site`` fixture (one build per session, slow tier).
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -264,3 +265,41 @@ def test_text_is_readable_and_figures_sit_on_white_in_both_colour_schemes(site, 
     assert len({rel for rel, _ in imgs}) >= 4, imgs  # the landing, Ch 9, regression, sector and case pages draw
     if scheme == "dark":
         assert all(_luminance(c) > 0.9 for _, c in imgs), [x for x in imgs if _luminance(x[1]) <= 0.9]
+
+
+@pytest.mark.slow
+def test_prev_next_links_stack_across_a_phone_and_sit_side_by_side_on_a_desktop(tmp_path):
+    """The footer links as the theme writes them, with the theme's CSS and ours: on a phone
+    each spans the page (a long chapter title is not squeezed into a 45% column), the next
+    one below the previous one; on a desktop they stay side by side."""
+    import shutil
+
+    import pydata_sphinx_theme
+    from analysis.paths import ROOT
+
+    theme_css = next(Path(pydata_sphinx_theme.__file__).parent.rglob("pydata-sphinx-theme.css"))
+    shutil.copy(theme_css, tmp_path / "theme.css")
+    shutil.copy(ROOT / "_static" / "book.css", tmp_path / "book.css")
+    title = "Chapter 5: rustic furniture in Chipilo, Puebla, and the rise and fall of Segusino"
+    (tmp_path / "page.html").write_text(
+        '<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="stylesheet" href="theme.css"><link rel="stylesheet" href="book.css"></head><body>'
+        '<footer class="prev-next-footer"><div class="prev-next-area">'
+        f'<a class="left-prev" href="#"><div class="prev-next-info"><p class="prev-next-subtitle">previous</p>'
+        f'<p class="prev-next-title">{title}</p></div></a>'
+        '<a class="right-next" href="#"><div class="prev-next-info"><p class="prev-next-subtitle">next</p>'
+        '<p class="prev-next-title">Traditional manufacturing</p></div></a></div></footer></body></html>',
+        encoding="utf-8")
+    boxes = {}
+    with serve(tmp_path) as base, chromium() as browser:
+        for width in WIDTHS:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(base + "page.html")
+            boxes[width] = {c: page.locator(f".prev-next-area a.{c}").bounding_box() for c in ("left-prev", "right-next")}
+            page.close()
+    phone, desk = boxes[390], boxes[1400]
+    assert all(b["width"] >= 0.9 * 390 for b in phone.values())
+    assert phone["right-next"]["y"] >= phone["left-prev"]["y"] + phone["left-prev"]["height"] - 1
+    assert phone["left-prev"]["height"] < 120  # the title takes a few lines, not one word a line
+    assert abs(desk["right-next"]["y"] - desk["left-prev"]["y"]) < 1  # desktop: side by side
+    assert desk["right-next"]["x"] > desk["left-prev"]["x"] + desk["left-prev"]["width"]

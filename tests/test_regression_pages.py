@@ -205,3 +205,28 @@ def test_coef_plot_labels_do_not_collide_at_print_size(book_data):
         for b_ in boxes[i + 1:]:
             assert not a.overlaps(b_), (a, b_)
     assert theme.smallest_font(fig) >= theme.MIN_FONT
+
+
+def test_codebook_marks_the_variables_no_published_case_has_data_for(book_data, tmp_path, monkeypatch):
+    import json
+    import re
+
+    from analysis.report import regression_page
+    from analysis.report.present import Page
+    from analysis.vocab import CE_COMPONENTS
+
+    monkeypatch.chdir(tmp_path)
+    md = regression_page.data_downloads(Page("regression"), book_data.cases)
+    spec = json.loads(open(re.search(r"```\{literal-table\} (\S+)", md).group(1), encoding="utf-8").read())
+    cases = pd.read_csv(ROOT / "data" / "cases.csv")
+    rows = {r[0]: dict(zip(spec["columns"], r)) for r in spec["rows"]}
+    assert set(CE_COMPONENTS) <= set(rows)  # kept: the .dta and Parquet files hold them
+    empty = [c for c in cases.columns if cases[c].isna().all()]
+    assert set(CE_COMPONENTS) <= set(empty)
+    for var, row in rows.items():
+        if var in empty:
+            assert "no published case coded" in row["Missing"] and str(len(cases)) in row["Missing"], var
+        else:
+            assert row["Missing"] == str(int(cases[var].isna().sum())), var
+    download = pd.read_csv(tmp_path / "downloads" / "regression" / spec["download"])
+    assert pd.api.types.is_integer_dtype(download["missing"])  # the CSV keeps the counts as numbers

@@ -165,6 +165,25 @@ def test_chapter_4_label_tables_and_notes_switch(ch4, in_tmp):
     assert table_json(md)["columns"][:2] == ["Subsystem", "Industry"]
 
 
+def test_table_4_4_keeps_each_printed_header_once_per_block_not_a_column(ch4, in_tmp):
+    md, _ = salmon_page.table_4_4(Page("ch04"), ch4)
+    spec = table_json(md)
+    raw = cells("4.4")
+    printed_headers = list(dict.fromkeys(raw["column"]))
+    assert len(printed_headers) == 2  # the two printed pages head the value column differently
+    # no column of one repeated word per row: the headers are in the blocks' headings, each in full
+    assert not any("printed" in c.lower() and "header" in c.lower() for c in spec["columns"])
+    assert not any(h in str(cell) for row in spec["rows"] for cell in row for h in printed_headers)
+    blocks = list(dict.fromkeys(spec["groups"]))
+    assert len(blocks) == 2 and all(b.endswith(h) for b, h in zip(blocks, printed_headers))
+    # each row sits under its own page's header; the values are shown as printed
+    assert [next(h for h in printed_headers if g.endswith(h)) for g in spec["groups"]] == list(raw["column"])
+    value = next(i for i, c in enumerate(spec["columns"]) if "US$" in c)
+    assert [r[value] for r in spec["rows"]] == list(raw["printed"])
+    download = pd.read_csv(in_tmp / "downloads/ch04" / spec["download"], dtype=str)
+    assert list(download["column"]) == list(raw["column"])  # the download keeps the header on every row
+
+
 def test_consistency_section_lists_the_chapters_checks(ch4, in_tmp):
     md, _ = casestudy_page.consistency(Page("ch04"), ch4)
     spec = table_json(md)
@@ -227,6 +246,40 @@ def test_upgrading_tables_and_escaped_notes(ch9, book_data, in_tmp):
     assert md.count("\n") + 1 == len(notes)
     assert all(escape.myst(n) in md for n in notes["note"])
     assert synthesis_page.extended_tables(page, ch9) == []  # no new cases: no extended block
+
+
+def _decimals(text: str) -> int:
+    return len(text.partition(".")[2])
+
+
+@pytest.mark.parametrize("i", [0, 1, 2])
+def test_upgrading_tables_one_precision_per_kind_of_quantity(ch9, in_tmp, i):
+    """Scores, sums and totals to one decimal, averages to two, whatever else is in the column."""
+    md, _ = synthesis_page.upgrading_tables(Page("ch09"), ch9)[i]
+    spec = table_json(md)
+    cols = spec["columns"]
+    numeric = [j for j, c in enumerate(cols) if c.endswith("upgrading")]
+    assert len(numeric) == 5
+    cluster = cols.index("Cluster")
+    text = lambda r: r["text"] if isinstance(r, dict) else r  # noqa: E731 (a cell linking to its case)
+    seen = set()
+    for row in spec["rows"]:
+        want = 2 if text(row[cluster]) == "Average" else 1
+        for j in numeric:
+            if row[j] != "–":
+                assert _decimals(row[j]) == want, (row[cluster], cols[j], row[j])
+                seen.add(want)
+    assert seen == {1, 2}
+    assert "one decimal" in spec["note"] and "two decimals" in spec["note"]
+    # the averages are the book's arithmetic on data/cases.csv (N/A adds nothing and still counts)
+    table, _, sector, _ = synthesis_page.UPGRADING_TABLES[i]
+    cases = pd.read_csv(ROOT / "data/cases.csv")
+    rec = pd.read_csv(ROOT / "data/reconciliation.csv")
+    ids = rec.loc[rec["table"].astype(str) == table, "case_id"]
+    part = cases[cases["case_id"].isin(ids)]
+    avg = next(r for r in spec["rows"] if text(r[cluster]) == "Average")
+    product = cols.index("Product upgrading")
+    assert float(avg[product]) == pytest.approx(part["upgrading_product"].fillna(0).sum() / len(part), abs=0.005)
 
 
 def test_extended_tables_for_the_example_cases(book_data, in_tmp):
@@ -437,6 +490,40 @@ def test_data_dictionary_values_follow_the_vocabulary(in_tmp):
     sections = dictionary_page.file_sections(Page("dictionary"), show_checks=False)
     assert [md for md, _ in sections[::2]] == [f"### `data/{name}`" for name in SCHEMAS]
     assert "Rule" not in table_json(sections[1][0])["columns"] and "rule" not in table_json(sections[1][0])["columns"]
+
+
+def test_data_dictionary_gives_every_column_a_meaning_and_a_type_in_words(in_tmp):
+    from analysis.io.schema import SCHEMAS
+    from analysis.report import dictionary_page
+
+    labels = pd.read_csv(ROOT / "data" / "labels.csv", dtype=str)
+    type_words = set(labels.loc[(labels["kind"] == "category") & (labels["column"] == "data_type"), "label"])
+    assert {"text", "whole number", "decimal number"} <= type_words
+    sections = dictionary_page.file_sections(Page("dictionary"), show_checks=True)
+    n = 0
+    for md, _ in sections[1::2]:
+        spec = table_json(md)
+        cols = [c.lower() for c in spec["columns"]]
+        for r in spec["rows"]:
+            row = dict(zip(cols, r))
+            assert row["meaning"].strip(), (spec["title"], row["column"])
+            assert row["type"] in type_words, (spec["title"], row["column"], row["type"])
+            n += 1
+    assert n == sum(len(s.columns) for s in SCHEMAS.values())
+
+
+@pytest.mark.parametrize("dtype, code", [
+    (pd.StringDtype("pyarrow"), "text"), (pd.StringDtype("python"), "text"), ("object", "text"), ("str", "text"),
+    ("Int64", "whole_number"), ("int64", "whole_number"), ("float64", "decimal_number"),
+    ("Float64", "decimal_number"), ("bool", "yes_no"), ("boolean", "yes_no"),
+    ("datetime64[ns]", "date"), (pd.CategoricalDtype(["a"]), "category")])
+def test_storage_types_map_to_one_kind_of_value(dtype, code):
+    from analysis import vocab
+
+    assert vocab.data_type(dtype) == code
+    labels = pd.read_csv(ROOT / "data" / "labels.csv", dtype=str)
+    want = labels.loc[(labels["column"] == "data_type") & (labels["code"] == code), "label"]
+    assert len(want) == 1 and vocab.type_label(dtype) == want.iloc[0]  # the label of data/labels.csv
 
 
 def test_reconciliation_view_cites_pages_and_names_cases(book_data):

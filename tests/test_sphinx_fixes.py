@@ -60,3 +60,34 @@ def test_search_index_stems_each_word_once_per_build_and_escapes_titles():
     import html
 
     assert "<" not in index._titles["a"] and html.unescape(index._titles["a"]) == "Case: <b>bold</b>"
+def _render_literal_table(tmp_path, spec: dict) -> str:
+    """HTML body of a one-page Sphinx project showing ``spec`` through the literal-table directive."""
+    import json
+
+    from sphinx.application import Sphinx
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text("extensions = ['analysis.book.sphinx_fixes']\n")
+    (src / "t.table.json").write_text(json.dumps(spec), encoding="utf-8")
+    (src / "index.rst").write_text("Title\n=====\n\n.. literal-table:: t.table.json\n   :name: t\n")
+    app = Sphinx(str(src), str(src), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html",
+                 status=None, warning=None, freshenv=True)
+    app.build()
+    return (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_literal_table_groups_show_each_label_once_as_a_spanning_row(tmp_path):
+    import re
+
+    spec = {"title": "T", "columns": ["Country", "Share"],
+            "rows": [["Chile", "1"], ["Norway", "2"], ["Chile", "3"]],
+            "groups": ["Panel <a>", "Panel <a>", "Panel b"]}
+    html = _render_literal_table(tmp_path, spec)
+    body = html[html.index("<tbody"):html.index("</tbody>")]
+    heads = re.findall(r'<tr class="[^"]*book-table-group[^"]*">(.*?)</tr>', body, flags=re.S)
+    assert len(heads) == 2  # one per block of rows, not one per row
+    assert 'colspan="2"' in heads[0] and "Panel &lt;a&gt;" in heads[0] and "Panel b" in heads[1]
+    assert body.count("Panel &lt;a&gt;") == 1  # the label is text (escaped), shown once
+    order = [m.group(0) for m in re.finditer(r"Panel &lt;a&gt;|Chile|Norway|Panel b", body)]
+    assert order == ["Panel &lt;a&gt;", "Chile", "Norway", "Panel b", "Chile"]

@@ -118,7 +118,9 @@ class LiteralTable(SphinxDirective):
     No parser (MyST, reST, Jinja) ever sees the text: it does not pass through the
     page source at all. The JSON holds ``title``, ``columns``, ``rows``, and
     optionally ``source``, ``note``, ``notebook``, ``download`` (a file next to
-    the JSON offered as a download) and ``row_ids`` (one anchor per row).
+    the JSON offered as a download), ``row_ids`` (one anchor per row) and ``groups``
+    (one label per row: where it changes, a heading row spanning every column names the
+    block of rows that follows, class ``book-table-group``).
     """
 
     required_arguments = 1
@@ -166,7 +168,16 @@ class LiteralTable(SphinxDirective):
         head += row(spec["columns"])
         body = nodes.tbody()
         row_ids = spec.get("row_ids") or [None] * len(spec["rows"])
-        for cells, rid in zip(spec["rows"], row_ids):
+        groups = spec.get("groups") or [None] * len(spec["rows"])
+        previous = None
+        for cells, rid, grp in zip(spec["rows"], row_ids, groups):
+            if grp is not None and grp != previous:
+                heading = nodes.row(classes=["book-table-group"])
+                entry = nodes.entry(morecols=ncols - 1)
+                entry += nodes.paragraph(str(grp), "", nodes.strong(str(grp), str(grp)))
+                heading += entry
+                body += heading
+            previous = grp
             body += row(cells, rid)
         group += head
         group += body

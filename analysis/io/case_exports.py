@@ -99,7 +99,7 @@ def codebook(cases: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for col in cases.columns:
         s = cases[col]
-        kind = "number" if pd.api.types.is_numeric_dtype(s) else "text"
+        kind = vocab.type_label(s.dtype)
         codes = "; ".join(f"{k} = {v}" for k, v in vl[col].items()) if col in vl else ""
         rows.append({"variable": col, "type": kind + (" (coded in .dta)" if col in _codes_of_text() else ""),
                      "label": labels.get(col, ""), "codes": codes, "missing": int(s.isna().sum()),

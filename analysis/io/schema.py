@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from analysis.vocab import CE_DEGREES, EE_COMPONENTS, GOVERNANCE_COLUMNS as GOV_COLUMNS, JA_COMPONENTS, SECTORS
-from analysis.vocab import UPGRADING_COLUMNS
+from analysis.vocab import UPGRADING_COLUMNS, type_label
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -121,18 +121,21 @@ TABLE_1_2 = pa.DataFrameSchema(
 )
 
 NOTES = pa.DataFrameSchema(
-    {"marker": pa.Column(str), "note": pa.Column(str), "line": pa.Column(int, pa.Check.ge(1))},
+    {"marker": pa.Column(str, description="The footnote's marker as printed (a, b, ...)."),
+     "note": pa.Column(str, description="The footnote's text, as printed."),
+     "line": pa.Column(int, pa.Check.ge(1), description="Line of the footnote in the source text of the book.")},
     strict=True, coerce=True, name="table notes",
 )
 
 TABLE_1_1 = pa.DataFrameSchema(
     {
-        "sector": pa.Column(str, pa.Check.isin(SECTORS)),
-        "industries": pa.Column(str),
-        "learning_pattern": pa.Column(str),
-        "item": pa.Column(int, pa.Check.ge(1)),
+        "sector": pa.Column(str, pa.Check.isin(SECTORS), description="Sector group the row belongs to: "
+                            + ", ".join(SECTORS) + "."),
+        "industries": pa.Column(str, description="The industries the table lists for the sector, as printed."),
+        "learning_pattern": pa.Column(str, description="The sector's pattern of learning, as printed."),
+        "item": pa.Column(int, pa.Check.ge(1), description="Position of the bullet within the sector's cell (1 = first)."),
         "characteristic": pa.Column(str, description="Our paraphrase of the printed bullet."),
-        "line": pa.Column(int, pa.Check.ge(1)),
+        "line": pa.Column(int, pa.Check.ge(1), description="Line of the sector's row in the source text of the book."),
     },
     strict=True, coerce=True, unique=["sector", "item"], name="Table 1.1",
 )
@@ -140,12 +143,18 @@ TABLE_1_1 = pa.DataFrameSchema(
 TABLE_9_3 = pa.DataFrameSchema(
     {
         "block": pa.Column(str, pa.Check.isin(["learning_pattern", "collective_efficiency",
-                                               "global_leaders", "other_sources"])),
-        "upgrading": pa.Column(str, pa.Check.isin(["product", "process", "functional"]), nullable=True),
-        "sector": pa.Column(str, pa.Check.isin(SECTORS)),
+                                               "global_leaders", "other_sources"]),
+                            description="Which group of rows the cell is in: the learning pattern, collective "
+                                        "efficiency, global buyers or leaders, or other sources of knowledge."),
+        "upgrading": pa.Column(str, pa.Check.isin(["product", "process", "functional"]), nullable=True,
+                               description="The kind of upgrading of the row (product, process or functional); "
+                                           "empty for the rows that are not about one kind."),
+        "sector": pa.Column(str, pa.Check.isin(SECTORS), description="Sector group of the cell's column: "
+                            + ", ".join(SECTORS) + "."),
         "label": pa.Column(str, description="Cell as printed."),
-        "footnote": pa.Column(str, nullable=True),
-        "line": pa.Column(int, pa.Check.ge(1)),
+        "footnote": pa.Column(str, nullable=True, description="Marker of the book's footnote on the cell, if any "
+                              "(its text is in table_9_3_notes.csv)."),
+        "line": pa.Column(int, pa.Check.ge(1), description="Line of the cell's row in the source text of the book."),
     },
     strict=True, coerce=True, unique=["block", "upgrading", "sector"], name="Table 9.3",
 )
@@ -250,7 +259,7 @@ STRUCTURAL_CLAIMS = pa.DataFrameSchema(
 
 TEXT_SCAN = pa.DataFrameSchema(
     {
-        "chapter": pa.Column(int, pa.Check.in_range(1, 10), unique=True),
+        "chapter": pa.Column(int, pa.Check.in_range(1, 10), unique=True, description="Chapter of the book (1-10)."),
         "prose_lines": pa.Column(int, pa.Check.ge(0), description="Lines of prose (tables, figures, headings and references left out)."),
         "sentences": pa.Column(int, pa.Check.ge(0), description="Sentences in those lines."),
         "numeric_sentences": pa.Column(int, pa.Check.ge(0), description="Sentences holding a number other than a year, citation or table number."),
@@ -280,12 +289,23 @@ PROSE_READING = pa.DataFrameSchema(
 
 AUDIT_BEFORE = pa.DataFrameSchema(
     {
-        "table": pa.Column(str), "row": pa.Column(str), "column": pa.Column(str),
-        "printed": pa.Column(str, nullable=True), "computed": pa.Column(float, nullable=True),
-        "status": pa.Column(str, pa.Check.isin(["match", "rounding", "mismatch", "not_derivable"])),
-        "rule": pa.Column(str, nullable=True), "note": pa.Column(str, nullable=True),
-        "line": pa.Column("Int64", nullable=True), "kind": pa.Column(str), "chapter": pa.Column(int),
-        "erratum_kind": pa.Column(str, nullable=True), "erratum": pa.Column(str, nullable=True),
+        "table": pa.Column(str, description="Book table (or pair of sources) the comparison belongs to."),
+        "row": pa.Column(str, description="Row of the cell compared (a case, a sector or a row label)."),
+        "column": pa.Column(str, description="Column of the cell compared, as headed in print."),
+        "printed": pa.Column(str, nullable=True, description="The book's figure exactly as printed."),
+        "computed": pa.Column(float, nullable=True, description="Our recomputed value, where one could be computed."),
+        "status": pa.Column(str, pa.Check.isin(["match", "rounding", "mismatch", "not_derivable"]),
+                            description="Outcome of the comparison then: match, rounding (equal after rounding), "
+                                        "mismatch, or not_derivable (the inputs are not published)."),
+        "rule": pa.Column(str, nullable=True, description="How the printed figure was recomputed, in short."),
+        "note": pa.Column(str, nullable=True, description="Our remark on the comparison."),
+        "line": pa.Column("Int64", nullable=True, description="Line of the printed figure in the source text of the book."),
+        "kind": pa.Column(str, description="What was compared: a derived cell of a table with its recomputation, or two "
+                          "sources with each other (consistency)."),
+        "chapter": pa.Column(int, description="Chapter of the book the comparison belongs to."),
+        "erratum_kind": pa.Column(str, nullable=True, description="For a mismatch: rounding_slip or genuine (as in "
+                                  "data/errata.csv)."),
+        "erratum": pa.Column(str, nullable=True, description="For a mismatch: the erratum in our words."),
     },
     strict=True, coerce=True, name="audit before the judging standard (main at ce1a6c4)",
 )
@@ -382,12 +402,6 @@ SCHEMAS = {
 }
 
 
-# the data dictionary names types in words, not as pandas dtypes
-_TYPE_WORDS = {"str": "text", "string[python]": "text", "object": "text", "string": "text", "float64": "number", "Float64": "number",
-               "int64": "integer", "Int64": "integer", "bool": "true/false", "boolean": "true/false",
-               "category": "category"}
-
-
 def dictionary(schema: pa.DataFrameSchema):
     """Columns of ``schema`` as a table: name, type, nullable, checks, description."""
     import pandas as pd
@@ -395,7 +409,7 @@ def dictionary(schema: pa.DataFrameSchema):
     rows = []
     for name, col in schema.columns.items():
         checks = "; ".join(str(c.error or c.name) for c in col.checks)
-        rows.append({"column": name, "type": _TYPE_WORDS.get(str(col.dtype), str(col.dtype)),
+        rows.append({"column": name, "type": type_label(col.dtype.type),
                      "missing allowed": "yes" if col.nullable else "no",
                      "rule": checks, "meaning": col.description or ""})
     return pd.DataFrame(rows)

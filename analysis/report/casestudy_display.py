@@ -286,6 +286,19 @@ def _labelled(text) -> str:
     return _IDENT.sub(lambda m: vocab.column_label(m.group(0)), str(text))
 
 
+def _key_words(text) -> str:
+    """A row or column key of a transcribed table as words: its parts (the transcription's
+    " | " between a block and its row, or a heading and its unit line) as a list separated by
+    commas, a unit in parentheses set after its heading with a space
+    ("Petrolina-Juazeiro | Mangoes" -> "Petrolina-Juazeiro, Mangoes";
+    "change in exports | (US$ millions)" -> "change in exports (US$ millions)")."""
+    out = ""
+    for part in str(text).split(" | "):
+        part = part.strip()
+        out = part if not out else out + (" " if part.startswith("(") else ", ") + part
+    return out
+
+
 def _span(lo: float, hi: float, decimals: int, year: bool) -> str:
     return f"{fmt.beside(lo, decimals, not year)}–{fmt.beside(hi, decimals, not year)}"
 
@@ -389,12 +402,12 @@ def _check_row(r, st: dict, clusters) -> dict:
         verdict = _VERDICT.get(status, status)
     item = r["row"]
     if r["table"] in (sides.TEXT_CLAIM, sides.STRUCTURAL_CLAIM):
-        what = _labelled(r["column"])
+        what = _key_words(_labelled(r["column"]))
     elif str(r["table"]).startswith("1.2") and str(item).isdigit():  # a row of Table 1.2, its columns by name
         measure = " vs ".join(vocab.column_label(part) for part in str(r["column"]).split(" vs "))
         what = f"Table 1.2, row {item} ({clusters()[str(item)]}): {measure}"
     else:
-        what = f"{item}, {_labelled(r['column'])}"
+        what = f"{_key_words(item)}, {_key_words(_labelled(r['column']))}"
     return {"Check": label, "What": what, "First statement": worded[first], "Second statement": worded[second],
             "Verdict": verdict, "Page": _text(r.get("page")) or "", "Why": _sentences(main)}
 

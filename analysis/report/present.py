@@ -66,7 +66,7 @@ class Page:
     def table(self, df: pd.DataFrame, name: str, title: str, source: str,
               audit: pd.DataFrame | None = None, data: pd.DataFrame | None = None,
               note: str = "", precision: int | dict | None = None, interactive: bool = False,
-              row_ids: list[str] | None = None) -> str:
+              row_ids: list[str] | None = None, group_by: str | None = None) -> str:
         """Write the table's CSV and return MyST for a numbered table with a download link.
 
         ``df`` is what is shown; ``data`` (default ``df``) is what is downloaded (typed:
@@ -76,9 +76,19 @@ class Page:
         their labels (:func:`analysis.vocab.relabel`). ``interactive`` marks a large table
         that ``_static/book.js`` makes sortable and filterable (the static table stays for
         print and readers without JavaScript). ``row_ids`` give rows anchors.
+        ``group_by`` names a column of ``df`` that labels blocks of consecutive rows (a
+        table's panels): it is shown once per block, as a heading row spanning the table,
+        instead of on every row; the download keeps it on every row (it is ``data``, or
+        ``df`` with the column). Not with ``interactive`` (sorting would scatter a block).
         ``audit`` rows for this table add a status badge above it.
         """
         data = df if data is None else data
+        groups = None
+        if group_by is not None:
+            if interactive:
+                raise ValueError("group_by: a grouped table cannot be sortable (interactive)")
+            groups = [escape.one_line(str(g)) for g in df[group_by]]
+            df = df.drop(columns=group_by)
         stem = self.file_name(name)
         escape.write_csv(fmt.typed(data), self.dir / f"{stem}.csv")
         if isinstance(precision, dict):
@@ -92,6 +102,8 @@ class Page:
                 "rows": shown.values.tolist(), "source": escape.one_line(source),
                 "note": escape.one_line(note), "notebook": nb if nb and nb not in source else "",
                 "download": f"{stem}.csv"}
+        if groups is not None:
+            spec["groups"] = groups
         if row_ids is not None:
             spec["row_ids"] = [escape.one_line(str(r)) for r in row_ids]
         classes = "book-table book-table-interactive" if interactive else "book-table"

@@ -171,12 +171,32 @@ def extended_section(page, p: RegressionPage, extended_cases: pd.DataFrame, *, s
     return "\n\n".join(parts)
 
 
+def codebook_view(cb: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """The codebook as shown: a variable that no case of ``cases`` has a value for says so in
+    its Missing cell ("all 40: no published case coded").
+
+    Such rows are kept, not dropped: the codebook describes the files offered for download
+    (cases.dta, cases.parquet), which hold these variables (the eight collective-efficiency
+    components, empty for every published case, are there for new cases), so a reader who
+    opens the file in Stata or R finds every variable here, and sees at once that an empty
+    column is empty for every case, not a column that failed to load."""
+    out = cb.copy()
+    published = "origin" in cases and cases["origin"].eq("book").all()
+    nobody = "no published case coded" if published else "no case coded"
+    empty = out["missing"].eq(len(cases)) & out["distinct values"].eq(0)
+    out["missing"] = [f"all {fmt.number(int(m))}: {nobody}" if e else fmt.number(int(m))
+                      for m, e in zip(out["missing"], empty)]
+    return out
+
+
 def data_downloads(page, cases: pd.DataFrame) -> str:
     """MyST of the case file for other software: its codebook table and the .dta and Parquet links."""
     exported = case_exports.write_all(cases, page.dir / "data")
-    md = page.table(case_exports.codebook(cases), "codebook",
+    cb = case_exports.codebook(cases)
+    md = page.table(codebook_view(cb, cases), "codebook",
                     "Codebook of the case file (data/cases.csv, cases.dta, cases.parquet)",
-                    "datapackage.json (descriptions); analysis/vocab.py (codes); analysis/io/case_exports.py")
+                    "datapackage.json (descriptions); analysis/vocab.py (codes); analysis/io/case_exports.py",
+                    data=cb)
     page.items[-1]["files"] += [f.as_posix() for k, f in exported.items() if k != "codebook"]
     return (md + "\n\n" + f"{{download}}`Stata (.dta) <{exported['dta'].as_posix()}>` · "
             f"{{download}}`Parquet <{exported['parquet'].as_posix()}>`")

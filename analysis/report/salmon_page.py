@@ -89,12 +89,27 @@ def label_table(page, c: CaseStudy, key: str) -> tuple[str, dict]:
                       f"book {book_ref(key)}, data/chapters/{table_name(key)}.csv", data=c.tables[key], note=note), {}
 
 
+#: Table 4.4's value column, named neutrally: the two printed pages of the table head it differently
+VALUE_4_4 = "Value 2001 (US$ millions FOB)"
+HEADER_4_4 = "header as printed"  # the column of ch4.table_4_4 that keeps each row's printed header
+
+
+def table_4_4_view(cells: pd.DataFrame, businesses: pd.DataFrame) -> pd.DataFrame:
+    """Table 4.4 as shown: one value column, and each row's printed header of that column (the
+    two printed pages head it differently) as the heading of its block of rows, word for word."""
+    t44 = ch4.table_4_4(cells, businesses)
+    value = next(c for c in t44.columns if c.startswith("Value of exports"))
+    return t44.rename(columns={value: VALUE_4_4, "product_location": "Products (location)",
+                               "capital_structure_summary": "Capital structure (our summary)"}).assign(
+        **{HEADER_4_4: lambda d: "Value column headed in print: " + d[HEADER_4_4]})
+
+
 def table_4_4(page, c: CaseStudy) -> tuple[str, dict]:
     """Table 4.4, the main businesses with their exports and our summary of their capital structure."""
-    t44 = ch4.table_4_4(c.tables["4.4"], c.tables["4.4 businesses"]).rename(columns={
-        "product_location": "Products (location)", "capital_structure_summary": "Capital structure (our summary)"})
-    return page.table(t44, "table_4_4", "Book Table 4.4 — Main businesses of the salmon cluster and their 2001 exports "
+    return page.table(table_4_4_view(c.tables["4.4"], c.tables["4.4 businesses"]), "table_4_4",
+                      "Book Table 4.4 — Main businesses of the salmon cluster and their 2001 exports "
                       "(US$ millions FOB)", f"book {book_ref('4.4')}, data/chapters/table_4_4.csv and "
                       "table_4_4_businesses.csv", audit=c.audit.iloc[0:0], data=show.cell_data(c.tables["4.4"]),
-                      note="The two printed pages head the value column differently; the column 'header as "
-                           "printed' keeps both."), {}
+                      group_by=HEADER_4_4,
+                      note="The table runs over two printed pages, which head the value column differently; each "
+                           "block of rows is headed by its page's header as printed."), {}

@@ -21,6 +21,7 @@ from analysis.io.bookref import book_ref
 from analysis.method import tables
 from analysis.method.indices import EE_COMPONENTS, JA_COMPONENTS
 from analysis.report import caselinks, figures
+from analysis.report import format as fmt
 
 EE, JA, CE = "External economies (EE)", "Joint actions (JA)", "Collective Efficiency Index"
 IDENTITY = "0.5·EE + 0.5·JA"  # the column that checks Table 9.1 against its formula
@@ -123,12 +124,31 @@ def upgrading_values(p: SynthesisPage) -> dict:
             "avg_inter_95": float(t95.loc[t95["Cluster"] == "Average", "Intersectoral upgrading"].iloc[0])}
 
 
+#: one precision per kind of quantity in Tables 9.4-9.6: the scores move in halves, and so do
+#: their row sums and column totals (one decimal); the averages get two decimals, as the book
+#: prints them. A column holds scores, a total and an average, so the precision goes by row.
+SCORE_DECIMALS, AVERAGE_DECIMALS = 1, 2
+UPGRADING_NOTE = ("Scores, sums and totals are shown to one decimal (the scores move in halves), averages to two "
+                  "decimals, as the book prints them; the download has full precision.")
+
+
+def upgrading_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Table 9.4, 9.5 or 9.6 as shown: every score, sum and total to :data:`SCORE_DECIMALS`,
+    the Average row to :data:`AVERAGE_DECIMALS` (strings, so no column-wide precision applies)."""
+    out = frame.drop(columns="case_id")
+    average = out["Cluster"].eq("Average") & out["Industry"].eq("")
+    for col in tables.UPGRADING_HEADERS.values():
+        out[col] = [fmt.number(v, AVERAGE_DECIMALS if avg else SCORE_DECIMALS)
+                    for v, avg in zip(out[col], average)]
+    return out
+
+
 def upgrading_tables(page, p: SynthesisPage) -> list[tuple[str, dict]]:
     """Tables 9.4, 9.5 and 9.6, each with its audit badge."""
-    return [(page.table(p.upgrading[t].drop(columns="case_id"), f"table_{t.replace('.', '_')}",
+    return [(page.table(upgrading_shown(p.upgrading[t]), f"table_{t.replace('.', '_')}",
                         f"Book Table {t} — Upgrading in {title} (scores 0–3; sums, totals and averages computed)",
                         f"book {book_ref(t)}, data/cases.csv", audit=p.audit[p.audit["table"] == t],
-                        data=p.upgrading[t]), {})
+                        data=p.upgrading[t], note=UPGRADING_NOTE), {})
             for t, _, _, title in UPGRADING_TABLES]
 
 
@@ -143,9 +163,9 @@ def extended_tables(page, p: SynthesisPage) -> list[tuple[str, dict]]:
     for t, _, sector, _ in UPGRADING_TABLES:
         if (p.new_cases["sector"] == sector).any():
             frame = ext.extended_upgrading_table(p.cases, p.data.reconciliation, p.new_cases, t, sector)
-            out.append((page.table(frame.drop(columns="case_id"), f"table_{t.replace('.', '_')}_extended",
+            out.append((page.table(upgrading_shown(frame), f"table_{t.replace('.', '_')}_extended",
                                    f"Book Table {t} extended with new cases", f"book Table {t} and the new case files",
-                                   data=frame), {}))
+                                   data=frame, note=UPGRADING_NOTE), {}))
     out.append((page.table(tables.table_9_1_from_components(p.extended_cases), "table_9_1_components",
                            "Collective efficiency by sector from rated components (new cases only; n = cases with all "
                            "eight components)", "the new case files"), {}))

@@ -130,15 +130,28 @@ def quadrant(classified: pd.DataFrame, panel: str, rule_variant: str) -> Figure:
     return fig
 
 
+PANEL = "Panel"  # the column of classification_view that names each row's panel (shown once per panel)
+
+
+def panel_heading(panel: str, world_growth_label: str) -> str:
+    """The heading of one panel of Table 8.2 or 8.4: its printed label and its world market's
+    growth, both the same for every exporter of the panel."""
+    return f"{panel}: {world_growth_label}"
+
+
 def classification_view(classified: pd.DataFrame, rule_variant: str) -> pd.DataFrame:
-    """Rows of Table 8.2 or 8.4 with the inputs, the share change and both rules' verdicts."""
+    """Rows of Table 8.2 or 8.4 with the inputs, the share change and both rules' verdicts.
+
+    :data:`PANEL` holds each row's panel heading (:func:`panel_heading`, with the world
+    market growth, which is one figure per panel); the page shows it once per panel
+    (``Page.table(group_by=PANEL)``), the download keeps both on every row."""
     kr = kr_column(rule_variant)
     uv_label = ("Unit value change, printed (%)" if kr == "kr" else
                 "Unit value change vs other listed exporters (%)")
     uv = classified["unit_value_change_pct"] if kr == "kr" else classified["unit_value_vs_listed_pct"]
     return pd.DataFrame({
-        "Panel": classified["panel"], "Country": classified["country"],
-        "World market growth (% a year)": classified["world_growth_pct"],
+        PANEL: [panel_heading(p, g) for p, g in zip(classified["panel"], classified["world_growth_label"])],
+        "Country": classified["country"],
         "Export earnings growth (% a year)": classified["export_earnings_cagr_pct"],
         "Share 1990 (%)": classified["share_start_pct"], "Share 2000 (%)": classified["share_end_pct"],
         "Share change (points)": classified["share_change_pp"],

@@ -77,9 +77,10 @@ def panel_section(page, p: TradePage, table: str, title: str) -> tuple[str, dict
     name = "table_" + table.replace(".", "_")
     parts = [page.table(views.classification_view(part, p.rule_variant), name, title,
                         f"book {book_ref(table)}, data/chapters/{name}.csv; verdicts by analysis/audit/casestudies/ch8_trade.py",
-                        audit=p.audit.iloc[0:0], data=part,
-                        note="Every printed cell is an input; the share change is computed. The download adds the "
-                             "reason for each verdict.")]
+                        audit=p.audit.iloc[0:0], data=part, group_by=views.PANEL,
+                        note="Rows are grouped by panel; each panel's heading gives its world market growth. Every "
+                             "printed cell is an input; the share change is computed. The download has the panel and "
+                             "its world market growth on every row and adds the reason for each verdict.")]
     for i, panel in enumerate(dict.fromkeys(part["panel"]), start=1):
         parts.append(page.figure(views.quadrant(p.classified, panel, p.rule_variant), f"quadrant_{name}_{i}",
                                  f"Table {table}, {panel}: change in world market share against change in unit value "
@@ -122,10 +123,7 @@ def table_8_3_section(page, p: TradePage) -> tuple[str, dict]:
 
 def series_section(page, p: TradePage) -> tuple[str, dict]:
     if p.series is None:
-        return ("Set the parameter `series_file` to a CSV inside the project (one row per product, country and year, "
-                "with the columns of `data/examples/trade_series_example.csv`) and rebuild, for example "
-                "`python -m analysis.book --set chapters/ch08_trade.series_file=data/examples/trade_series_example.csv`. "
-                "This page then classifies every product and country of the file under both rules."), {}
+        return "", {}  # the page's prose says what file to give and how (chapters/ch08_trade.md)
     s, f = p.series, p.series_file
     parts = [page.table(views.series_view(s, p.rule_variant), "series",
                         f"Your trade series ({f}): changes over each product's first and last year and both rules' verdicts",
