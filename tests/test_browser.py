@@ -246,3 +246,93 @@ def test_new_case_page_renders_and_runs_no_injected_script(browser, two_books):
                     assert "<script>alert(" in page.inner_text("main")
             finally:
                 context.close()
+
+
+# ---------------------------------------------------------------- figures open at full size (issue 12)
+
+PHONE = {"width": 390, "height": 844}
+
+# every image of the article, with the link it sits in (the nearest <a href> around it)
+FIGURE_LINKS_JS = """() => Array.from(document.querySelectorAll('.bd-article img')).map(img => {
+  const a = img.closest('a[href]');
+  return {src: img.src, alt: img.getAttribute('alt'), href: a ? a.href : null,
+          width: img.getBoundingClientRect().width};
+})"""
+
+
+def figure_pages(site) -> list[str]:
+    """The built pages whose HTML holds an image (found in the files, so a new page with a
+    figure is checked without being listed here)."""
+    skip = {"_static", "_sources", "_downloads", "_images"}
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if not skip & set(p.parts) and "<img" in p.read_text(encoding="utf-8", errors="replace"))
+
+
+def unlinked_figures(page, base_url: str, pages: list[str]) -> tuple[list[str], int]:
+    """Open each page in ``page`` and return what is wrong with its figure links (an image
+    outside a link, a link to another host, to a missing file, to something not an image or
+    to another image than the one shown) and how many images were checked."""
+    import io
+
+    from PIL import Image
+
+    problems, n = [], 0
+    for rel in pages:
+        page.goto(urljoin(base_url, rel), wait_until="load")
+        for img in page.evaluate(FIGURE_LINKS_JS):
+            n += 1
+            href, where = img["href"], f"{rel}: {img['alt'] or img['src']}"
+            if not href:
+                problems.append(f"{where}: not inside a link")
+                continue
+            if urlsplit(href).netloc != urlsplit(base_url).netloc:
+                problems.append(f"{where}: links to another host ({href})")
+                continue
+            status, body = _fetch(urldefrag(href)[0])
+            try:
+                Image.open(io.BytesIO(body)).verify()
+            except Exception:
+                problems.append(f"{where}: {href} -> HTTP {status}, not an image file")
+                continue
+            if href != img["src"]:
+                problems.append(f"{where}: links to {href}, not to the image shown ({img['src']})")
+    return problems, n
+
+
+def test_every_figure_opens_its_full_size_file_on_a_phone(browser, base_url, site):
+    """At 390 px every image of every page is a link to its own full-size file on the site
+    (analysis/book/sphinx_fixes.py, LinkImagesToFiles), including the Chapter 8 charts."""
+    pages = figure_pages(site)
+    assert "chapters/ch08_trade.html" in pages and "intro.html" in pages, pages
+    context = browser.new_context(viewport=PHONE)
+    outside: list[str] = []
+    local_only(context, outside)
+    try:
+        problems, n = unlinked_figures(context.new_page(), base_url, pages)
+    finally:
+        context.close()
+    assert n >= len(pages), (n, pages)  # not vacuous: each page found holds an image
+    assert not problems, "\n".join(problems[:20])
+    assert not outside, outside
+
+
+def test_a_figure_link_opens_with_the_keyboard_and_figures_still_print(browser, base_url):
+    """A figure's link takes the focus and Enter opens the image file; in print the
+    figures are still drawn at a width (the links add nothing to the printed page)."""
+    context = browser.new_context(viewport=PHONE)
+    local_only(context, [])
+    page = context.new_page()
+    try:
+        page.goto(urljoin(base_url, "chapters/ch08_trade.html"), wait_until="load")
+        link = page.locator(".bd-article figure a:has(img)").first
+        link.focus()
+        assert page.evaluate("() => !!document.activeElement.querySelector('img')")
+        with page.expect_navigation() as nav:
+            page.keyboard.press("Enter")
+        assert nav.value.status == 200 and nav.value.header_value("content-type").startswith("image/")
+        page.go_back(wait_until="load")
+        page.emulate_media(media="print")
+        widths = [i["width"] for i in page.evaluate(FIGURE_LINKS_JS)]
+        assert len(widths) >= 7 and all(w > 100 for w in widths), widths
+    finally:
+        context.close()

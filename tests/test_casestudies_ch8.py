@@ -279,3 +279,47 @@ def test_own_series_section_explains_the_file_and_gives_the_command_as_a_block(b
     monkeypatch.chdir(tmp_path)
     p = trade_page.prepare(book_data, panels="all", rule_variant="absolute", series_file="")
     assert trade_page.series_section(Page("ch08"), p) == ("", {})
+def _drawn_label_boxes(fig):
+    """Draw ``fig`` at print resolution and return, in pixels, the boxes of its point labels
+    (the annotations; the quadrant names are plain texts), of its quadrant names, of its
+    markers, and of its axes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Annotation, Text
+    from matplotlib.transforms import Bbox
+
+    from analysis import theme
+
+    fig.set_dpi(theme.DPI)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    ax = fig.axes[0]
+    # the text alone: a leader line may run from a label to its point, across other boxes
+    labels = [(t.get_text(), Text.get_window_extent(t, renderer)) for t in ax.texts if isinstance(t, Annotation)]
+    names = [t.get_window_extent(renderer) for t in ax.texts if not isinstance(t, Annotation)]
+    r = renderer.points_to_pixels(3)  # the scatter marker's radius (6 pt across)
+    markers = [Bbox.from_extents(x - r, y - r, x + r, y + r)
+               for x, y in ax.transData.transform(ax.collections[0].get_offsets())]
+    return labels, names, markers, ax.bbox
+
+
+@pytest.mark.parametrize("rule_variant", ["absolute", "relative"])
+def test_quadrant_labels_do_not_collide_at_print_size(book_data, rule_variant):
+    """Every panel of Tables 8.2 and 8.4, as the page saves it (theme.conform, 300 dpi): no
+    two point labels overlap, no label covers a marker or a quadrant name, and every label
+    stays inside the axes."""
+    from analysis import theme
+
+    t = book_data.chapters
+    classified = pd.concat([ch8.classify_table_8_2(t["8.2"]), ch8.classify_table_8_4(t["8.4"])], ignore_index=True)
+    for panel in dict.fromkeys(classified["panel"]):
+        fig = theme.conform(trade_display.quadrant(classified, panel, rule_variant))
+        labels, names, markers, axes_box = _drawn_label_boxes(fig)
+        assert len(labels) == len(markers) >= 5, panel
+        for i, (text, box) in enumerate(labels):
+            assert axes_box.x0 <= box.x0 and box.x1 <= axes_box.x1, (panel, text)
+            assert axes_box.y0 <= box.y0 and box.y1 <= axes_box.y1, (panel, text)
+            for other, box2 in labels[i + 1:]:
+                assert not box.overlaps(box2), (panel, text, other)
+            assert not any(box.overlaps(m) for m in markers), (panel, text, "marker")
+            assert not any(box.overlaps(n) for n in names), (panel, text, "quadrant name")
+        assert theme.smallest_font(fig) >= theme.MIN_FONT

@@ -91,3 +91,103 @@ def test_literal_table_groups_show_each_label_once_as_a_spanning_row(tmp_path):
     assert body.count("Panel &lt;a&gt;") == 1  # the label is text (escaped), shown once
     order = [m.group(0) for m in re.finditer(r"Panel &lt;a&gt;|Chile|Norway|Panel b", body)]
     assert order == ["Panel &lt;a&gt;", "Chile", "Norway", "Panel b", "Chile"]
+# ---------------------------------------------------------------- image links (issue 12)
+
+def _png(colour: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 20), colour).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _notebook(output_png: bytes, glued_png: bytes) -> dict:
+    """A stored notebook (not executed) with a cell's image output and a glued figure, as
+    myst-nb's ``glue(name, fig, display=False)`` records it."""
+    import base64
+
+    prefix = "application/papermill.record/"
+    b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
+    outputs = [{"output_type": "display_data", "metadata": {}, "data": {"image/png": b64(output_png)}},
+               {"output_type": "display_data", "data": {prefix + "image/png": b64(glued_png)},
+                "metadata": {"scrapbook": {"name": "fig", "mime_prefix": prefix}}}]
+    return {"nbformat": 4, "nbformat_minor": 5,
+            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+            "cells": [{"cell_type": "markdown", "id": "a", "metadata": {}, "source": "# Notebook"},
+                      {"cell_type": "code", "id": "b", "metadata": {}, "execution_count": 1,
+                       "source": "display(image); glue('fig', figure, display=False)",
+                       "outputs": outputs},
+                      {"cell_type": "markdown", "id": "c", "metadata": {},
+                       "source": "```{glue:figure} fig\n:alt: the glued figure\n\nA glued caption.\n```"}]}
+
+
+
+
+def _images_and_links(html: str) -> list[dict]:
+    """Every <img> of an HTML page with its alt text and the href of the <a> it sits in."""
+    from html.parser import HTMLParser
+
+    class Parser(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.links, self.found = [], []
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "a":
+                self.links.append(a.get("href"))
+            elif tag == "img":
+                self.found.append({"src": a.get("src"), "alt": a.get("alt"),
+                                   "href": self.links[-1] if self.links else None})
+
+        def handle_endtag(self, tag):
+            if tag == "a" and self.links:
+                self.links.pop()
+
+    p = Parser()
+    p.feed(html)
+    return p.found
+
+
+def test_every_image_links_to_its_own_file(tmp_path):
+    """A Sphinx build with the extension: a plain image without a width (which Sphinx alone
+    leaves unlinked), a figure with one, a notebook's image output and a glued figure all
+    open their own file in _images; an image with its own :target: keeps it."""
+    import json
+    from urllib.parse import unquote
+
+    from sphinx.application import Sphinx
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    colours = {"plain": "red", "wide": "green", "output": "blue", "glued": "yellow"}
+    pngs = {k: _png(c) for k, c in colours.items()}
+    for k in ("plain", "wide"):
+        (src / f"{k}.png").write_bytes(pngs[k])
+    (src / "conf.py").write_text('extensions = ["myst_nb", "analysis.book.sphinx_fixes"]\n'
+                                 'nb_execution_mode = "off"\nexclude_patterns = ["_build"]\n')
+    (src / "index.md").write_text(
+        "# Index\n\n```{toctree}\nnb\n```\n\n![a plain image](plain.png)\n\n"
+        "```{figure} wide.png\n:alt: a wide figure\n:width: 100%\n\nCaption.\n```\n\n"
+        "```{image} plain.png\n:alt: an image with a target\n:target: https://example.org/\n```\n")
+    (src / "nb.ipynb").write_text(json.dumps(_notebook(pngs["output"], pngs["glued"])))
+    app = Sphinx(str(src), str(src), str(out), str(tmp_path / "doctrees"), "html",
+                 status=None, warning=None, freshenv=True)
+    app.build()
+
+    found = {}
+    for page in ("index.html", "nb.html"):
+        for img in _images_and_links((out / page).read_text(encoding="utf-8")):
+            found.setdefault(img["alt"] or "", []).append(img)
+    assert found.pop("an image with a target")[0]["href"] == "https://example.org/"
+    linked = [img for imgs in found.values() for img in imgs]
+    assert len(linked) == 4, found  # plain, wide, the cell's output and the glued figure
+    served = []
+    for img in linked:
+        assert img["href"] and img["href"].startswith("_images/"), img
+        served.append((out / unquote(img["href"])).read_bytes())
+        assert img["href"] == img["src"], img  # the image's own file, not another one
+    assert sorted(served) == sorted(pngs.values())
+    assert found["a plain image"] and found["a wide figure"] and found["the glued figure"]

@@ -19,6 +19,8 @@ in ``_config.yml``; importable because the package is installed, ``pip install -
 4. The ``literal-table`` directive (:class:`LiteralTable`) renders the book's tables
    from JSON as docutils text nodes, so case text in a cell, caption or source line
    is never parsed (issue 9).
+5. Every image links to its own full-size file (:class:`LinkImagesToFiles`, issue 12), so a
+   figure too small to read on a phone opens at full size with a tap, a click or Enter.
 
 tests/test_sphinx_fixes.py checks both handlers; the browser tests fail on any
 console error and tests/test_extended.py on live markup from case files. (The
@@ -35,7 +37,9 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
 
 from analysis import escape
 
@@ -106,7 +110,52 @@ def setup(app):
     app.connect("html-page-context", _escape_pagetitle, priority=900)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.add_directive("literal-table", LiteralTable)
+    app.add_post_transform(LinkImagesToFiles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# ---------------------------------------------------------------- image links
+
+class LinkImagesToFiles(SphinxPostTransform):
+    """Wrap every image that is not already a link in a link to its copy in ``_images``.
+
+    Sphinx links an image to its file only when it is scaled (``html_scaled_image_link``:
+    a ``:width:``, ``:height:`` or ``:scale:``); a glued figure or a cell's image output
+    has none, and would stay at the width of a phone's screen. An ordinary link keeps the
+    image's alt text as its name, is reached with Tab and followed with Enter, and needs
+    no script. Runs after Sphinx's own image post-transforms (priorities 100-200), which
+    turn data URIs into files.
+    """
+
+    default_priority = 800
+    formats = ("html",)
+
+    def run(self, **kwargs) -> None:
+        images = relative_uri(self.app.builder.get_target_uri(self.env.docname), self.app.builder.imagedir)
+        for node in list(self.document.findall(nodes.image)):
+            target = self._image_file(node)
+            if target is None or isinstance(node.parent, nodes.reference):
+                continue
+            link = nodes.reference("", "", internal=True, refuri=f"{images}/{target}",
+                                   reftitle="Open the full-size image", classes=["book-image-link"])
+            node.replace_self(link)
+            link.append(node)
+
+    def _image_file(self, node) -> str | None:
+        """The file name of ``node``'s image in ``_images``, or ``None`` for a remote image
+        (the site has none: a link would leave it) or one Sphinx does not copy. The choice
+        among several candidate files (``image.*``) is the builder's
+        (``Builder.post_process_images``): the first of its supported types."""
+        candidates = node.get("candidates", {})
+        if "?" in candidates:
+            return None
+        if "*" in candidates:  # one file, named as written
+            path = node["uri"]
+        else:
+            path = next((candidates[t] for t in self.app.builder.supported_image_types if t in candidates), None)
+        if path not in self.env.images:
+            return None
+        return self.env.images[path][1]
 
 
 # ---------------------------------------------------------------- literal tables

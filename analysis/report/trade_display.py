@@ -74,6 +74,110 @@ _QUADRANTS = {(1, 1): "upgrading", (1, -1): "immiserizing growth",
               (-1, -1): "withdrawal", (-1, 1): "niche shift"}
 
 
+# Label places around a point, tried in this order: (dx, dy) directions, then distances in
+# points from the marker's centre. Beyond the first distance a leader line joins label and point.
+_DIRECTIONS = ((1, 1), (1, 0), (-1, 1), (-1, 0), (1, -1), (-1, -1), (0, 1), (0, -1))
+_DISTANCES = (5, 11, 18, 28, 40, 55)
+_MARKER_RADIUS = 3.0  # points: the scatter's default marker is 6 pt across
+_GAP = 1.0            # points kept free between a label and anything else
+
+
+def _candidate_box(point, size, direction, offset):
+    """The box (x0, y0, x1, y1, pixels) of a label of ``size`` (w, h) set ``offset`` pixels from
+    ``point`` towards ``direction``, aligned away from the point (see :func:`_alignment`)."""
+    (x, y), (w, h), (dx, dy) = point, size, direction
+    x0 = x + dx * offset - (1 - dx) * w / 2
+    y0 = y + dy * offset - (1 - dy) * h / 2
+    return (x0, y0, x0 + w, y0 + h)
+
+
+def _alignment(direction):
+    dx, dy = direction
+    return ({1: "left", 0: "center", -1: "right"}[dx], {1: "bottom", 0: "center", -1: "top"}[dy])
+
+
+def _overlaps(a, b, gap=0.0):
+    return a[0] < b[2] + gap and b[0] < a[2] + gap and a[1] < b[3] + gap and b[1] < a[3] + gap
+
+
+def _inside(box, frame):
+    return frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
+
+
+def _crosses(box, zero):
+    """How many of the zero lines (at display ``zero``, x and y) ``box`` crosses: a soft cost,
+    since a label on a reference line is harder to read but better there than nowhere."""
+    return (box[0] < zero[0] < box[2]) + (box[1] < zero[1] < box[3])
+
+
+def _place(point, size, obstacles, frame, zero, pt):
+    """The cheapest free place for one label: ``(direction, distance in points)``, or ``None``
+    when every candidate overlaps an obstacle or leaves the axes. The cost counts the distance
+    step, the direction's rank and a penalty of two steps per zero line crossed."""
+    best = None
+    for k, dist in enumerate(_DISTANCES):
+        for j, d in enumerate(_DIRECTIONS):
+            box = _candidate_box(point, size, d, dist * pt)
+            if not _inside(box, frame) or any(_overlaps(box, o, _GAP * pt) for o in obstacles):
+                continue
+            cost = 10 * k + j + 20 * _crosses(box, zero)
+            if best is None or cost < best[0]:
+                best = (cost, d, dist)
+    return best[1:] if best else None
+
+
+def _box(bbox):
+    return (bbox.x0, bbox.y0, bbox.x1, bbox.y1)
+
+
+def _label_placer(labels, names):
+    """An artist that sets the quadrant chart's point labels where none overlaps another
+    label, a marker or a quadrant name, inside the axes, each time the figure is drawn.
+
+    Placement runs at draw time because :func:`analysis.theme.conform` resizes the figure and
+    lays it out again after the chart is made: only then are the pixel distances between the
+    points known. It is greedy and deterministic (labels in the given order, candidates in the
+    fixed order of :data:`_DIRECTIONS` and :data:`_DISTANCES`), so two builds draw identical files.
+    """
+    from matplotlib.artist import Artist
+
+    class LabelPlacer(Artist):
+        zorder = 0  # drawn before the labels (zorder 4), so they are drawn where it puts them
+
+        def draw(self, renderer):
+            _place_labels(self.axes, labels, names, renderer)
+
+    placer = LabelPlacer()
+    placer.set_in_layout(False)
+    for label in labels:  # kept inside the axes by the placer; the layout need not make room
+        label.set_in_layout(False)
+    return placer
+
+
+def _place_labels(ax, labels, names, renderer) -> None:
+    from matplotlib.text import Text
+
+    pt = renderer.points_to_pixels(1.0)
+    points = [ax.transData.transform(a.xy) for a in labels]
+    r = _MARKER_RADIUS * pt
+    obstacles = [(x - r, y - r, x + r, y + r) for x, y in points]
+    obstacles += [_box(n.get_window_extent(renderer)) for n in names]
+    zero = ax.transData.transform((0, 0))
+    frame = _box(ax.bbox)
+    for a, point in zip(labels, points):
+        a.set_position((0, 0))
+        ext = Text.get_window_extent(a, renderer)
+        size = (ext.width, ext.height)
+        # with no free place left the label keeps the first one; the figure test then fails
+        direction, dist = _place(point, size, obstacles, frame, zero, pt) or (_DIRECTIONS[0], _DISTANCES[0])
+        ha, va = _alignment(direction)
+        a.set_horizontalalignment(ha)
+        a.set_verticalalignment(va)
+        a.xyann = (direction[0] * dist, direction[1] * dist)
+        a.arrow_patch.set_visible(dist > _DISTANCES[0])
+        obstacles.append(_candidate_box(point, size, direction, dist * pt))
+
+
 @theme.themed
 def quadrant_figure(classified: pd.DataFrame, panel: str) -> Figure:
     """Market-share change (x, percentage points) against unit-value change (y, per cent).
@@ -97,20 +201,21 @@ def quadrant_figure(classified: pd.DataFrame, panel: str) -> Figure:
                c=["tab:red" if f else "tab:blue" for f in focus], zorder=3)
     xmax = max(1.0, ok["share_change_pp"].abs().max() if len(ok) else 1.0) * 1.3
     ymax = max(1.0, ok["unit_value_change_pct"].abs().max() if len(ok) else 1.0) * 1.3
-    placed = []
-    for (_, r), f in zip(ok.iterrows(), focus):
-        x, y = r["share_change_pp"], r["unit_value_change_pct"]
-        crowded = sum(abs(x - a) < 0.08 * xmax and abs(y - b) < 0.06 * ymax for a, b in placed)
-        ax.annotate(escape.mpl(r["country"]), (x, y), xytext=(4, 4 - 11 * crowded), textcoords="offset points",
-                    fontsize=8, fontweight="bold" if f else "normal")
-        placed.append((x, y))
+    labels = [ax.annotate(escape.mpl(r["country"]), (r["share_change_pp"], r["unit_value_change_pct"]),
+                          xytext=(0, 0), textcoords="offset points", fontsize=8,
+                          fontweight="bold" if f else "normal", zorder=4,
+                          arrowprops=dict(arrowstyle="-", color=theme.GREY, lw=0.6, shrinkA=0, shrinkB=3))
+              for (_, r), f in zip(ok.iterrows(), focus)]
     ax.axhline(0, color="grey", lw=0.8)
     ax.axvline(0, color="grey", lw=0.8)
     ax.set_xlim(-xmax, xmax)
     ax.set_ylim(-ymax, ymax)
-    for (sx, sy), name in _QUADRANTS.items():
-        ax.text(sx * 0.97 * xmax, sy * 0.96 * ymax, name, ha="right" if sx > 0 else "left",
-                va="top" if sy > 0 else "bottom", fontsize=9, color="dimgrey", style="italic")
+    names = [ax.text(sx * 0.97 * xmax, sy * 0.96 * ymax, name, ha="right" if sx > 0 else "left",
+                     va="top" if sy > 0 else "bottom", fontsize=9, color="dimgrey", style="italic")
+             for (sx, sy), name in _QUADRANTS.items()]
+    # focus countries first, so they get the places nearest their points
+    order = sorted(range(len(labels)), key=lambda i: not bool(focus.iloc[i]))
+    ax.add_artist(_label_placer([labels[i] for i in order], names))
     ax.set_xlabel("change in world market share (percentage points)")
     ax.set_ylabel("change in export unit value (%)")
     table = f"Table {d['table'].iloc[0]} " if "table" in d else ""
