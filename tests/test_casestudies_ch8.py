@@ -104,7 +104,7 @@ def test_missing_start_share(classified):
     # Norway, fresh: n.a. -> 51.45, unit value -6.53: Table 8.1 settles it, KR cannot
     r = _row(classified, FRESH, "Norway")
     assert r["table81"] == trade.NO_UPGRADING
-    assert r["kr"] == trade.UNCLASSIFIABLE and "market share" in r["kr_reason"]
+    assert r["kr"] == trade.UNCLASSIFIABLE and "share n.a." in r["kr_reason"] and "immiserizing growth or withdrawal" in r["kr_reason"]
     # China, kitchen: n.a. -> 13.01, earnings +29, unit value +72.89: neither rule can say
     r = _row(classified, "(b) Kitchen furniture", "China")
     assert r["table81"] == trade.UNCLASSIFIABLE and r["kr"] == trade.UNCLASSIFIABLE

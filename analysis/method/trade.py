@@ -198,7 +198,7 @@ def classify_table_8_1(dx, dm, dv, dqw, tol: float = 0.0) -> Verdict:
         return Verdict(NO_UPGRADING, "market share fell")
     missing = [n for n, s in (("export value", sx), ("unit value", sv)) if s is None]
     if sm is None:
-        missing.append("market share (start or end share missing)")
+        missing.append("market share (a share n.a.)")
     if sm == 0 and sw is None:
         missing.append("world demand")
     if missing:
@@ -233,7 +233,8 @@ def classify_kaplinsky_readman(dm, dv, tol: float = 0.0) -> Verdict:
         return Verdict(UNCLASSIFIABLE, "unit value unchanged: the four outcomes need a rise or a fall")
     if sm is None:
         pair = "upgrading or niche shift" if sv > 0 else "immiserizing growth or withdrawal"
-        return Verdict(UNCLASSIFIABLE, f"missing: market share (start or end share missing); would be {pair}")
+        # short: it is shown in a table cell beside the label (Tables 8.2 and 8.4)
+        return Verdict(UNCLASSIFIABLE, f"share n.a.; by unit value {pair}")
     if sm >= 0:
         if sv > 0:
             return Verdict(KR_UPGRADING, "share not decreasing, unit value up")
