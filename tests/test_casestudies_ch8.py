@@ -195,7 +195,11 @@ def test_quadrant_figure(classified):
     texts = {t.get_text() for t in ax.texts}
     assert {"upgrading", "withdrawal", "niche shift", "immiserizing growth", "Chile"} <= texts
     # four n.a. starts cannot be placed: 5 points
-    assert len(ax.collections[0].get_offsets()) == 5
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 5
+    # the focus country (Chile) is told apart by marker shape and colour, not colour alone
+    assert len(ax.collections) == 2
+    shapes = [c.get_paths()[0].vertices.round(3).tobytes() for c in ax.collections]
+    assert shapes[0] != shapes[1] and [len(c.get_offsets()) for c in ax.collections] == [4, 1]
     with pytest.raises(KeyError):
         trade_display.quadrant_figure(classified, "furniture")  # ambiguous
 
@@ -298,7 +302,7 @@ def _drawn_label_boxes(fig):
     names = [t.get_window_extent(renderer) for t in ax.texts if not isinstance(t, Annotation)]
     r = renderer.points_to_pixels(3)  # the scatter marker's radius (6 pt across)
     markers = [Bbox.from_extents(x - r, y - r, x + r, y + r)
-               for x, y in ax.transData.transform(ax.collections[0].get_offsets())]
+               for c in ax.collections for x, y in ax.transData.transform(c.get_offsets())]
     return labels, names, markers, ax.bbox
 
 

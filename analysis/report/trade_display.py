@@ -197,8 +197,11 @@ def quadrant_figure(classified: pd.DataFrame, panel: str) -> Figure:
     ax = fig.add_subplot()
     ok = d[d["share_change_pp"].notna() & d["unit_value_change_pct"].notna()]
     focus = ok["focus"] if "focus" in ok else pd.Series(False, index=ok.index)
-    ax.scatter(ok["share_change_pp"], ok["unit_value_change_pct"],
-               c=["tab:red" if f else "tab:blue" for f in focus], zorder=3)
+    # the focus country differs from the others by colour, marker shape and bold label (the
+    # theme's colour-blind-safe palette; never by colour alone)
+    for is_focus, colour, marker in ((False, theme.PALETTE[1], theme.MARKERS[0]), (True, theme.PALETTE[0], theme.MARKERS[2])):
+        pts = ok[focus.astype(bool) == is_focus]
+        ax.scatter(pts["share_change_pp"], pts["unit_value_change_pct"], color=colour, marker=marker, zorder=3)
     xmax = max(1.0, ok["share_change_pp"].abs().max() if len(ok) else 1.0) * 1.3
     ymax = max(1.0, ok["unit_value_change_pct"].abs().max() if len(ok) else 1.0) * 1.3
     labels = [ax.annotate(escape.mpl(r["country"]), (r["share_change_pp"], r["unit_value_change_pct"]),
