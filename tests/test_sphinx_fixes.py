@@ -191,3 +191,22 @@ def test_every_image_links_to_its_own_file(tmp_path):
         assert img["href"] == img["src"], img  # the image's own file, not another one
     assert sorted(served) == sorted(pngs.values())
     assert found["a plain image"] and found["a wide figure"] and found["the glued figure"]
+
+
+def test_cite_fold_links_the_edition_bib_without_making_it_a_dependency():
+    """A download reference makes Sphinx record the file as a dependency of the page; the
+    edition's .bib grows with every case, so every page with a fold would be read again."""
+    from docutils import nodes
+    from sphinx import addnodes
+
+    from analysis.book import sphinx_cite
+
+    item = {"ref": "Table 9.4, p. 279", "number": "E1", "label": "x", "key": "k", "bibtex": "@misc{k,}",
+            "plain": "p", "files": ["downloads/x/x.csv"]}
+    box = nodes.container()
+    for n in sphinx_cite.cite_fold(item, "chapters/sectors/traditional", []):
+        box += n
+    downloads = [d["reftarget"] for d in box.findall(addnodes.download_reference)]
+    assert downloads == ["downloads/x/x.csv"]  # the table's own file stays a download
+    links = [r["refuri"] for r in box.findall(nodes.reference) if "refuri" in r]
+    assert "../../_static/upgrading-edition.bib" in links

@@ -73,6 +73,18 @@ def _download(docname: str, target: str, text: str):
     return ref
 
 
+def _static_link(docname: str, target: str, text: str):
+    """A plain link to a file of ``_static`` (served as it is), looking like a download link.
+
+    Not a download reference: Sphinx records the file of a download as a dependency of the
+    page, and the edition's .bib grows with every new case, so every page with a Cite fold
+    would be read again whenever a case is added (issue 15)."""
+    up = "../" * docname.count("/")
+    ref = nodes.reference("", "", refuri=up + target.lstrip("/"), classes=["reference", "download", "external"])
+    ref += nodes.literal(text, text, classes=["xref", "download"])
+    return ref
+
+
 def cite_fold(item: dict, docname: str, calls: list[dict]) -> list[nodes.Node]:
     """The nodes of one closed Cite fold."""
     label = escape.html(item["ref"] or item["number"])
@@ -94,7 +106,7 @@ def cite_fold(item: dict, docname: str, calls: list[dict]) -> list[nodes.Node]:
         links += _download(docname, f, Path(f).name)
     if item["files"]:
         links += nodes.Text(" · ")
-    links += _download(docname, BIB_TARGET, "all entries (.bib)")
+    links += _static_link(docname, BIB_TARGET, "all entries (.bib)")
     box += links
     if calls:
         code = nodes.paragraph(classes=["cite-code"])
