@@ -225,6 +225,17 @@ def extended_runs(runs: list[Run], cases_rel: str, cases) -> list[Run]:
 
 
 DURATIONS_FILE = "durations.json"  # seconds each page took when it last executed
+CASE_PAGES_JOB = "(case pages)"  # the durations' key of the case pages' job
+
+
+def _write_case_pages(stage: Path, cases_rel: str, cache_dir: Path) -> float:
+    """Every case page and the case index (:mod:`analysis.book.casepages`), run in a worker
+    process; returns the seconds it took."""
+    from analysis.book.casepages import write_case_pages
+
+    t0 = time.perf_counter()
+    write_case_pages(stage, cases_rel, cache_dir, log=log)
+    return time.perf_counter() - t0
 
 
 def read_durations(cache_dir: Path) -> dict[str, float]:
@@ -736,15 +747,26 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
         log(f"executing {len(runs)} notebooks with {jobs} worker(s)")
         with results_memo(workdir, use_cache), ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
             durations = read_durations(cache_dir)
-            futures = {pool.submit(execute_run, r, stage, cache_dir, keys[r.output]): r
-                       for r in longest_first(runs, durations)}
+            # the case pages depend on no notebook: they are written by one of the workers
+            # while the others execute notebooks (started in the order of their last duration,
+            # like the pages), instead of by this process after all of them
+            with_cases = "chapters/cases" in json.dumps(base_toc)
+            case_job = Run("(case pages)", CASE_PAGES_JOB, {}, None, []) if with_cases else None
+            futures, case_pages = {}, None
+            for r in longest_first(runs + ([case_job] if case_job else []), durations):
+                if r is case_job:
+                    case_pages = pool.submit(_write_case_pages, stage, cases_rel if cases_dir is not None else "",
+                                             cache_dir)
+                else:
+                    futures[pool.submit(execute_run, r, stage, cache_dir, keys[r.output])] = r
             for i, fut in enumerate(as_completed(futures), 1):
                 run = futures[fut]
                 try:
                     output, secs, cached = fut.result()
                 except BuildError:
-                    for f in futures:
-                        f.cancel()
+                    for f in [*futures, case_pages]:
+                        if f is not None:
+                            f.cancel()
                     raise
                 reads = json.loads((cache_dir / keys[run.output] / READS_FILE).read_text())
                 extra = undeclared_reads(run, reads)
@@ -760,6 +782,8 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
                     durations[run.output] = round(secs, 2)
                 why = "skipped: inputs unchanged, taken from cache" if cached else reasons[output]
                 log(f"[{i}/{len(runs)}] {output}: {why} ({secs:.1f}s)")
+            if case_pages is not None:
+                durations[CASE_PAGES_JOB] = round(case_pages.result(), 2)
         (cache_dir / DURATIONS_FILE).write_text(json.dumps(durations, sort_keys=True, indent=0))
         revision = code_revision()
         from analysis.book.stamp import stamp_page  # the stamp with source links, code on demand (issue 13)
@@ -768,10 +792,7 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
         from analysis.book.citation import write_citation_page
 
         cited = collect_manifests(cache_dir, keys, runs)
-        if "chapters/cases" in json.dumps(base_toc):
-            from analysis.book.casepages import write_case_pages
-
-            write_case_pages(stage, cases_rel if cases_dir is not None else "", cache_dir, log=log)
+        if with_cases:
             cited += case_page_manifests(stage)  # their tables and figures get Cite folds too
         write_citation_page(stage, cited)
         prune_outside_toc(stage, yaml.safe_load((stage / "_toc.yml").read_text(encoding="utf-8")))
