@@ -556,6 +556,11 @@ def unused_inputs(run: Run, reads: list[str]) -> list[str]:
     return sorted(f for f in data if f not in set(reads))
 
 
+def is_cached(cache_dir: Path, key: str) -> bool:
+    """Whether a page's executed notebook and its read record are in the cache."""
+    return (cache_dir / key / "notebook.ipynb").exists() and (cache_dir / key / READS_FILE).exists()
+
+
 def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, float, bool]:
     """Execute one run into ``stage`` (or restore it from the cache). Returns (output, seconds, cached)."""
     import jupytext
@@ -564,7 +569,7 @@ def execute_run(run: Run, stage: Path, cache_dir: Path, key: str) -> tuple[str, 
 
     t0 = time.perf_counter()
     entry = cache_dir / key
-    cached = (entry / "notebook.ipynb").exists() and (entry / READS_FILE).exists()
+    cached = is_cached(cache_dir, key)
     if not cached:
         work = cache_dir / f"{key}.tmp-{os.getpid()}"
         shutil.rmtree(work, ignore_errors=True)
@@ -751,7 +756,10 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
             # while the others execute notebooks (started in the order of their last duration,
             # like the pages), instead of by this process after all of them
             with_cases = "chapters/cases" in json.dumps(base_toc)
-            case_job = Run("(case pages)", CASE_PAGES_JOB, {}, None, []) if with_cases else None
+            # with every page in the cache there is nothing to overlap with, and a worker
+            # would import the library only for them: this process writes them (below)
+            executing = not all(use_cache and is_cached(cache_dir, keys[r.output]) for r in runs)
+            case_job = Run("(case pages)", CASE_PAGES_JOB, {}, None, []) if with_cases and executing else None
             futures, case_pages = {}, None
             for r in longest_first(runs + ([case_job] if case_job else []), durations):
                 if r is case_job:
@@ -793,6 +801,8 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
 
         cited = collect_manifests(cache_dir, keys, runs)
         if with_cases:
+            if case_job is None:
+                _write_case_pages(stage, cases_rel if cases_dir is not None else "", cache_dir)
             cited += case_page_manifests(stage)  # their tables and figures get Cite folds too
         write_citation_page(stage, cited)
         prune_outside_toc(stage, yaml.safe_load((stage / "_toc.yml").read_text(encoding="utf-8")))
