@@ -1,6 +1,7 @@
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -46,7 +47,10 @@ def site(tmp_path_factory):
     from analysis.book import build as b
 
     work = tmp_path_factory.mktemp("book")
-    return b.build(b.read_runs(), jobs=2, workdir=work, use_cache=False)
+    # UPGRADING_TEST_CASES=dir runs the site and browser tests on an extended edition
+    # instead (e.g. 200 synthetic cases from bench/synthetic_cases.py; issue 15)
+    cases = os.environ.get("UPGRADING_TEST_CASES") or None
+    return b.build(b.read_runs(), jobs=2, workdir=work, use_cache=False, cases_dir=Path(cases) if cases else None)
 
 
 @pytest.fixture(scope="session")
