@@ -43,10 +43,10 @@ def imported_definition(dotted: str):
 def page_calls(page: Path) -> list[str]:
     nb = jupytext.read(page)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code" and not c.source.lstrip().startswith("%"))
-    aliases = stamp._imports(code)
+    aliases = pysource.aliases(code)
     out = []
     for node in ast.walk(ast.parse(code)):
-        if isinstance(node, ast.Call) and (name := stamp._dotted(node.func)):
+        if isinstance(node, ast.Call) and (name := pysource.dotted(node.func)):
             head, _, rest = name.partition(".")
             if head in aliases:
                 out.append(aliases[head] + (f".{rest}" if rest else ""))

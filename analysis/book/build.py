@@ -756,6 +756,7 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
             # while the others execute notebooks (started in the order of their last duration,
             # like the pages), instead of by this process after all of them
             with_cases = "chapters/cases" in json.dumps(base_toc)
+            case_dir_arg = cases_rel if cases_dir is not None else ""  # the case pages' new cases
             # with every page in the cache there is nothing to overlap with, and a worker
             # would import the library only for them: this process writes them (below)
             executing = not all(use_cache and is_cached(cache_dir, keys[r.output]) for r in runs)
@@ -763,8 +764,7 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
             futures, case_pages = {}, None
             for r in longest_first(runs + ([case_job] if case_job else []), durations):
                 if r is case_job:
-                    case_pages = pool.submit(_write_case_pages, stage, cases_rel if cases_dir is not None else "",
-                                             cache_dir)
+                    case_pages = pool.submit(_write_case_pages, stage, case_dir_arg, cache_dir)
                 else:
                     futures[pool.submit(execute_run, r, stage, cache_dir, keys[r.output])] = r
             for i, fut in enumerate(as_completed(futures), 1):
@@ -802,7 +802,7 @@ def build(runs: list[Run], jobs: int = 2, cases_dir: Path | None = None, out: Pa
         cited = collect_manifests(cache_dir, keys, runs)
         if with_cases:
             if case_job is None:
-                _write_case_pages(stage, cases_rel if cases_dir is not None else "", cache_dir)
+                _write_case_pages(stage, case_dir_arg, cache_dir)
             cited += case_page_manifests(stage)  # their tables and figures get Cite folds too
         write_citation_page(stage, cited)
         prune_outside_toc(stage, yaml.safe_load((stage / "_toc.yml").read_text(encoding="utf-8")))

@@ -129,3 +129,35 @@ def definition(dotted: str, _depth: int = 0) -> tuple[str, str, int] | None:
             return f"{module}.{rest[0]}", path, kind[1]
         return None  # a constant, or an attribute of a class or object
     return None
+
+
+# ---------------------------------------------------------------- a page's calls
+
+def aliases(code: str) -> dict[str, str]:
+    """Local name -> dotted ``analysis`` path, from the import statements of ``code``."""
+    out: dict[str, str] = {}
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return out
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "analysis" \
+                and not node.level:
+            for a in node.names:
+                out[a.asname or a.name] = f"{node.module}.{a.name}"
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] == "analysis":
+                    out[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+    return out
+
+
+def dotted(func) -> str | None:
+    parts = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+        return ".".join(reversed(parts))
+    return None

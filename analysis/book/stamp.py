@@ -32,36 +32,6 @@ def _source(cell) -> str:
     return src if isinstance(src, str) else "".join(src)
 
 
-def _imports(code: str) -> dict[str, str]:
-    """Local name -> dotted ``analysis`` path, from the import statements of ``code``."""
-    out: dict[str, str] = {}
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return out
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "analysis" \
-                and not node.level:
-            for a in node.names:
-                out[a.asname or a.name] = f"{node.module}.{a.name}"
-        elif isinstance(node, ast.Import):
-            for a in node.names:
-                if a.name.split(".")[0] == "analysis":
-                    out[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
-    return out
-
-
-def _dotted(func) -> str | None:
-    parts = []
-    while isinstance(func, ast.Attribute):
-        parts.append(func.attr)
-        func = func.value
-    if isinstance(func, ast.Name):
-        parts.append(func.id)
-        return ".".join(reversed(parts))
-    return None
-
-
 def calls_in(code: str, aliases: dict[str, str]) -> list[tuple[str, str, int]]:
     """Library functions called in ``code`` (resolved through ``aliases``), in order, without repeats."""
     try:
@@ -72,7 +42,7 @@ def calls_in(code: str, aliases: dict[str, str]) -> list[tuple[str, str, int]]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        name = _dotted(node.func)
+        name = pysource.dotted(node.func)
         if not name:
             continue
         head, _, rest = name.partition(".")
@@ -103,7 +73,7 @@ def cell_calls(nb: dict, ed: Edition | None = None) -> dict[str, list[dict]]:
     """``{label: [{"name", "path", "line", "url"}]}`` for every table or figure of an executed notebook."""
     ed = ed or edition_metadata()
     cells = nb.get("cells", [])
-    aliases = _imports("\n".join(_source(c) for c in cells if c.get("cell_type") == "code"))
+    aliases = pysource.aliases("\n".join(_source(c) for c in cells if c.get("cell_type") == "code"))
     commit = nb.get("metadata", {}).get(META_KEY, {}).get("commit")
     out = {}
     for c in cells:
@@ -120,7 +90,7 @@ def cell_calls(nb: dict, ed: Edition | None = None) -> dict[str, list[dict]]:
 def page_calls(nb: dict) -> list[tuple[str, str, int]]:
     """Every library function the notebook calls."""
     cells = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
-    aliases = _imports("\n".join(_source(c) for c in cells))
+    aliases = pysource.aliases("\n".join(_source(c) for c in cells))
     seen = {}
     for c in cells:
         for hit in calls_in(_source(c), aliases):
